@@ -1,0 +1,60 @@
+# PeerPath: `make run` serves the demo school, `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The first interpreter >= 3.12 that actually runs (pyenv shims exist but may fail).
+PYTHON := $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3; do \
+	if $$p -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1; then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_WORKERS ?= 2
+DEMO_ENV := DEBUG=1 REQUIRE_STAFF_MFA=0 ACCOUNT_EMAIL_VERIFICATION=optional
+
+.PHONY: help install run demo test lint typecheck pytest smoke messages clean
+
+help:
+	@echo "make run    set up and serve the demo school at http://127.0.0.1:8000"
+	@echo "make test   set up and run lint, type checks and every test"
+
+$(BIN)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (tried python3.13, python3.12, ~/.pyenv/versions/3.1[23]*)."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py createcachetable
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+
+run: demo
+	@echo "Serving the demo at http://127.0.0.1:8000 (staff MFA is off in the demo; it is on by default)."
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	bash scripts/ensure-services.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# The same code on the embedded database: a smoke subset on SQLite.
+smoke: install
+	DATABASE_URL= $(BIN)/pytest -m smoke -p no:xdist
+
+test: lint typecheck pytest smoke
+
+messages: install
+	$(BIN)/python manage.py makemessages -l es --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*" --ignore "tests/*"
+	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from peerpath.accounts.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo district (Riverside Unified). Safe to run again."
+
+    def handle(self, *args: object, **options: object) -> None:
+        summary = load_demo()
+        self.stdout.write(
+            f"Demo ready: {summary.organizations} organizations, {summary.students} students, "
+            f"{summary.staff} staff, {summary.guardians} guardians."
+        )
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, description in summary.logins:
+            self.stdout.write(f"  {username:<8} {description}")

@@ -1,0 +1,70 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from peerpath.accounts.http import AuthenticatedHttpRequest
+from peerpath.accounts.models import Organization
+from peerpath.accounts.queries import children_of, memberships_of, organizations_with_counts
+from peerpath.core import policy
+from peerpath.core.forms import AuditSearchForm
+from peerpath.core.queries import audit_actions, search_audit
+from peerpath.core.roles import STAFF_ROLES, Role
+
+AUDIT_PAGE_SIZE = 50
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The dashboard: one section per role the person holds, each saying what to do next."""
+    user = request.user
+    memberships = list(memberships_of(user))
+    staff_org_ids = policy.organization_ids(user, STAFF_ROLES)
+    context = {
+        "staff_organizations": list(organizations_with_counts(staff_org_ids)) if staff_org_ids else [],
+        "admin_org_ids": set(policy.organization_ids(user, [Role.ADMIN])),
+        "student_memberships": [m for m in memberships if m.role == Role.STUDENT],
+        "children": list(children_of(user)) if any(m.role == Role.GUARDIAN for m in memberships) else [],
+        "is_guardian": any(m.role == Role.GUARDIAN for m in memberships),
+        "has_no_role": not memberships,
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def audit_log(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Search the audit trail of an organization (and the organizations below it). Admins only."""
+    organization = policy.get_object_or_404(request.user, Organization, "audit", slug=slug)
+    organization_ids = sorted(policy.with_descendants({organization.pk}))
+    form = AuditSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = search_audit(
+        organization_ids,
+        q=filters.get("q", ""),
+        action=filters.get("action", ""),
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "organization": organization,
+            "form": form,
+            "page": page,
+            "actions": audit_actions(organization_ids),
+            "query": query.urlencode(),
+        },
+    )

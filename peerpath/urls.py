@@ -1,0 +1,23 @@
+from django.urls import include, path, re_path
+
+from peerpath.accounts import views as accounts_views
+from peerpath.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz/", core_views.healthz, name="healthz"),
+    path("language/", accounts_views.set_language, name="set_language"),
+    path("orgs/", accounts_views.organization_list, name="organization_list"),
+    path("org/<slug:slug>/", accounts_views.organization_detail, name="organization_detail"),
+    path("org/<slug:slug>/people/", accounts_views.people, name="people"),
+    path("org/<slug:slug>/people/<int:user_id>/", accounts_views.person_detail, name="person_detail"),
+    path("org/<slug:slug>/audit/", core_views.audit_log, name="audit_log"),
+    # Same pattern as allauth's, listed first so that bad reset links are audited.
+    re_path(
+        r"^accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        accounts_views.AuditedPasswordResetFromKeyView.as_view(),
+        name="account_reset_password_from_key",
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("peerpath.api.urls")),
+]
