@@ -48,17 +48,21 @@ def _rule(model: type[models.Model], action: str) -> Rule:
 def organization_ids(user: Any, roles: Iterable[str]) -> list[int]:
     """Organizations where `user` holds one of `roles`, directly or through a parent organization.
 
-    Cached on the user object, which lives for one request.
+    The person's memberships and each answer are cached on the user object, which lives for one request.
     """
     if not getattr(user, "is_authenticated", False):
         return []
-    wanted = frozenset(roles)
-    cache: dict[frozenset[str], list[int]] = user.__dict__.setdefault("_policy_org_ids", {})
-    if wanted not in cache:
-        direct = set(
-            user.memberships.filter(role__in=wanted, is_active=True).values_list("organization_id", flat=True)
+    cache: dict[Any, Any] = user.__dict__.setdefault("_policy_cache", {})
+    if "memberships" not in cache:
+        cache["memberships"] = list(
+            user.memberships.filter(is_active=True).values_list("organization_id", "role")
         )
-        cache[wanted] = sorted(with_descendants(direct))
+    wanted = frozenset(roles)
+    if wanted not in cache:
+        direct = frozenset(org_id for org_id, role in cache["memberships"] if role in wanted)
+        if direct not in cache:
+            cache[direct] = sorted(with_descendants(set(direct)))
+        cache[wanted] = cache[direct]
     return cache[wanted]
 
 
@@ -68,7 +72,7 @@ def with_descendants(organization_ids: set[int]) -> set[int]:
     found = set(organization_ids)
     frontier = set(organization_ids)
     while frontier:
-        children = set(organization.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        children = set(organization.objects.filter(parent_id__in=frontier).order_by().values_list("id", flat=True))
         frontier = children - found
         found |= frontier
     return found

@@ -1,0 +1,129 @@
+"""End-to-end checks in a real browser: sign-in with TOTP, language switch, audit of failures,
+accessibility (axe-core) of every page, and the small-screen layout."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from peerpath.accounts.models import User
+from peerpath.core.models import AuditEntry
+from tests.e2e.conftest import current_totp_code
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# The Spanish dashboard heading for "Welcome, %(name)s" (locale/es/LC_MESSAGES/django.po).
+SPANISH_WELCOME = re.compile(r"Bienvenid[oa]s?,? Alice")
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", password)
+    page.locator("form:has(input[name=password]) button[type=submit]").click()
+
+
+def test_coordinator_signs_in_with_totp_and_switches_to_spanish(page: Page, alice: User, bob: User, carol):
+    sign_in(page, "alice", PASSWORD)
+
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.fill("input[name=code]", current_totp_code(alice))
+    page.locator("form:has(input[name=code]) button[type=submit]").first.click()
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator("h1")).to_have_text("Welcome, Alice")
+    card = page.locator(".card", has_text="Lincoln High School")
+    expect(card).to_be_visible()
+    students = card.locator(".stats div", has=page.locator("dt", has_text="Students")).locator("dd")
+    expect(students).to_have_text("2")  # bob and carol
+    assert AuditEntry.objects.filter(action="login.succeeded", actor=alice).exists()
+
+    page.select_option("select#language-select", "es")
+    page.locator("form.language-form button[type=submit]").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("h1")).to_have_text(SPANISH_WELCOME)
+    alice.refresh_from_db()
+    assert alice.preferred_language == "es"
+
+
+def test_wrong_password_shows_error_and_is_audited(page: Page, bob: User):
+    sign_in(page, "bob", "not-the-password")
+
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    expect(page.get_by_text("The username and/or password you specified are not correct.")).to_be_visible()
+    failed = AuditEntry.objects.filter(action="login.failed")
+    assert failed.count() == 1
+    assert failed.get().actor_label == "bob"
+    assert not AuditEntry.objects.filter(action="login.succeeded").exists()
+
+
+def _serious_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    problems = []
+    for violation in results.response["violations"]:
+        if violation["impact"] not in {"serious", "critical"}:
+            continue
+        nodes = "\n".join(
+            f"      {' '.join(node['target'])}: {node.get('failureSummary', '').splitlines()[-1].strip()}"
+            for node in violation["nodes"]
+        )
+        problems.append(f"  [{violation['impact']}] {violation['id']}: {violation['help']}\n{nodes}")
+    return problems
+
+
+def test_every_page_passes_axe(page: Page, login_as, alice, bob, erin, grace):
+    pages = [
+        (None, "/accounts/login/"),
+        (None, "/accounts/password/reset/"),
+        (alice, "/"),
+        (bob, "/"),
+        (erin, "/"),
+        (alice, "/org/lincoln-high/"),
+        (alice, "/org/lincoln-high/people/"),
+        (alice, f"/org/lincoln-high/people/{bob.pk}/"),
+        (grace, "/orgs/"),
+        (grace, "/org/riverside/audit/"),
+    ]
+    report = []
+    for user, path in pages:
+        page.context.clear_cookies()
+        if user is not None:
+            login_as(user)
+        response = page.goto(path)
+        assert response is not None
+        assert response.status == 200, f"{path} as {user}: HTTP {response.status}"
+        if user is not None:
+            # Really signed in as this person, not bounced to the login or MFA setup page.
+            assert page.url.endswith(path), f"{path} as {user} ended at {page.url}"
+        problems = _serious_violations(page)
+        if problems:
+            report.append(f"{path} as {user or 'anonymous'}:\n" + "\n".join(problems))
+    assert not report, "axe found serious or critical violations:\n" + "\n\n".join(report)
+
+
+def test_stylesheet_is_served(page: Page):
+    page.goto("/accounts/login/")
+    # .skip-link is positioned off-screen by peerpath.css; unstyled it would sit at the top left.
+    position = page.locator(".skip-link").evaluate("el => getComputedStyle(el).position")
+    assert position == "absolute"
+
+
+def test_dashboard_fits_a_phone_and_skip_link_shows_on_focus(page: Page, login_as, alice: User, bob: User):
+    page.set_viewport_size({"width": 375, "height": 740})
+    login_as(alice)
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("Welcome, Alice")
+
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 375, f"the dashboard scrolls sideways at 375px: scrollWidth={scroll_width}"
+
+    skip_link = page.locator("a.skip-link")
+    expect(skip_link).not_to_be_in_viewport()
+    page.keyboard.press("Tab")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_in_viewport()
+    box = skip_link.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["y"] >= 0
