@@ -72,7 +72,9 @@ def with_descendants(organization_ids: set[int]) -> set[int]:
     found = set(organization_ids)
     frontier = set(organization_ids)
     while frontier:
-        children = set(organization.objects.filter(parent_id__in=frontier).order_by().values_list("id", flat=True))
+        children = set(
+            organization.objects.filter(parent_id__in=frontier).order_by().values_list("id", flat=True)
+        )
         frontier = children - found
         found |= frontier
     return found

@@ -75,10 +75,15 @@ def test_navigation_shows_audit_only_to_admins(client, alice, grace):
     assert "Audit log" in client.get(reverse("home")).content.decode()
 
 
-def test_organization_detail_lists_child_schools_for_district_admin(client, grace, riverside, lincoln, jefferson):
+def test_organization_detail_lists_child_schools_for_district_admin(
+    client, grace, riverside, lincoln, jefferson
+):
     client.force_login(grace)
     response = client.get(reverse("organization_detail", args=[riverside.slug]))
-    assert [child.name for child in response.context["children"]] == ["Jefferson Middle School", "Lincoln High School"]
+    assert [child.name for child in response.context["children"]] == [
+        "Jefferson Middle School",
+        "Lincoln High School",
+    ]
 
 
 def test_organization_list_shows_only_own_schools(client, dave, lincoln, jefferson):
@@ -103,7 +108,9 @@ def test_people_search_filters_by_name_and_role(client, alice, bob, carol, linco
 
 def test_people_htmx_request_renders_only_the_results(client, alice, bob, lincoln):
     client.force_login(alice)
-    response = client.get(reverse("people", args=[lincoln.slug]), {"q": "bob"}, headers={"HX-Request": "true"})
+    response = client.get(
+        reverse("people", args=[lincoln.slug]), {"q": "bob"}, headers={"HX-Request": "true"}
+    )
     content = response.content.decode()
     assert "Bob Nguyen" in content
     assert "<html" not in content

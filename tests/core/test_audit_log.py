@@ -42,7 +42,9 @@ def test_audit_log_filters_by_date(client, grace, lincoln):
 
 def test_audit_log_bad_date_range_shows_error_not_crash(client, grace, lincoln):
     client.force_login(grace)
-    response = client.get(reverse("audit_log", args=[lincoln.slug]), {"since": "2026-10-01", "until": "2026-09-01"})
+    response = client.get(
+        reverse("audit_log", args=[lincoln.slug]), {"since": "2026-10-01", "until": "2026-09-01"}
+    )
     assert "The start date must be on or before the end date." in response.content.decode()
     response = client.get(reverse("audit_log", args=[lincoln.slug]), {"since": "not-a-date"})
     assert response.status_code == 200
@@ -55,11 +57,16 @@ def test_audit_log_coordinator_is_not_an_admin(client, alice, lincoln):
 
 
 @pytest.mark.parametrize("rows", [1, 3])
-def test_audit_log_queries_do_not_grow_with_rows(client, grace, alice, bob, lincoln, rows, django_assert_num_queries):
+def test_audit_log_queries_do_not_grow_with_rows(
+    client, grace, alice, bob, lincoln, rows, django_assert_num_queries
+):
     for _ in range(rows):
         record_audit(action="student_record.viewed", actor=alice, target=bob, organization_id=lincoln.pk)
     client.force_login(grace)
     client.get(reverse("audit_log", args=[lincoln.slug]))
     with django_assert_num_queries(12):
         response = client.get(reverse("audit_log", args=[lincoln.slug]))
-    assert response.context["page"].paginator.count == AuditEntry.objects.filter(organization_id=lincoln.pk).count()
+    assert (
+        response.context["page"].paginator.count
+        == AuditEntry.objects.filter(organization_id=lincoln.pk).count()
+    )

@@ -5,10 +5,12 @@ flags that keep it from reaching outside hosts (see /work/shared/ENVIRONMENT.md)
 """
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.mfa import app_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from allauth.mfa.utils import decrypt
@@ -70,7 +72,14 @@ def page(context: BrowserContext) -> Page:
 
 
 def current_totp_code(user: User) -> str:
-    """The code an authenticator app would show `user` right now (the secret is stored via the adapter)."""
+    """The code an authenticator app would show `user` right now (the secret is stored via the adapter).
+
+    allauth accepts only the current 30-second step (TOTP_TOLERANCE 0), so when the step is about to end we
+    wait for the next one rather than race the clock.
+    """
+    remaining = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+    if remaining < 3:
+        time.sleep(remaining + 0.1)
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     secret = decrypt(authenticator.data["secret"])
     counters = list(yield_hotp_counters_from_time())
