@@ -197,7 +197,12 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
-EMAIL_BACKEND_CLASS = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND_CLASS = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 MAILERS: dict[str, dict] = {"default": {"BACKEND": EMAIL_BACKEND_CLASS}}
 if EMAIL_BACKEND_CLASS.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {

@@ -1,0 +1,70 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from peerpath.accounts.models import GuardianLink, Membership, Organization, User
+from peerpath.core.roles import STAFF_ROLES, Role
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_load_demo_builds_riverside_and_is_idempotent(capsys):
+    call_command("load_demo")
+    counts = (User.objects.count(), Membership.objects.count(), GuardianLink.objects.count())
+    call_command("load_demo")
+    assert (User.objects.count(), Membership.objects.count(), GuardianLink.objects.count()) == counts
+    assert set(Organization.objects.values_list("slug", flat=True)) == {
+        "riverside",
+        "lincoln-high",
+        "jefferson-middle",
+    }
+    students = Membership.objects.filter(role=Role.STUDENT).count()
+    assert 280 <= students <= 320
+    assert Membership.objects.filter(role__in=STAFF_ROLES).count() == 10
+    carol = User.objects.get(username="carol")
+    assert carol.is_minor
+    assert carol.guardians.get().guardian.username == "erin"
+    assert User.objects.get(username="alice").check_password("peerpath-demo")
+    output = capsys.readouterr().out
+    assert "alice" in output
+    assert "peerpath-demo" in output
+
+
+def test_production_settings_pass_deploy_checks():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "a-long-random-production-secret-key-" + "k" * 40,
+        "ALLOWED_HOSTS": "peerpath.example.org",
+        "DATABASE_URL": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_security_headers_on_every_page(client, db):
+    response = client.get("/accounts/login/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_healthz_answers_ok(client, db):
+    assert client.get("/healthz/").json() == {"status": "ok"}
