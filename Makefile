@@ -28,7 +28,6 @@ install: $(BIN)/.installed
 
 demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEMO_ENV) $(BIN)/python manage.py createcachetable
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 
 run: demo

@@ -4,6 +4,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.smoke
 def test_set_language_saves_preference_and_pages_switch_to_spanish(client, bob):
     client.force_login(bob)
     response = client.post(reverse("set_language"), {"language": "es", "next": reverse("home")})

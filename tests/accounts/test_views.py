@@ -19,6 +19,7 @@ def lincoln_urls(lincoln, person):
     ]
 
 
+@pytest.mark.smoke
 def test_every_lincoln_page_is_404_for_dave(client, dave, lincoln, bob):
     client.force_login(dave)
     for url in lincoln_urls(lincoln, bob):
@@ -98,6 +99,7 @@ def test_student_cannot_open_staff_pages(client, bob, lincoln):
     assert client.get(reverse("person_detail", args=[lincoln.slug, bob.pk])).status_code == 404
 
 
+@pytest.mark.smoke
 def test_people_search_filters_by_name_and_role(client, alice, bob, carol, lincoln):
     client.force_login(alice)
     response = client.get(reverse("people", args=[lincoln.slug]), {"q": "jimenez"})
@@ -151,6 +153,7 @@ def test_home_queries_do_not_grow_with_schools(client, grace, riverside, django_
     assert len(response.context["staff_organizations"]) == extra + 1
 
 
+@pytest.mark.smoke
 def test_person_detail_staff_read_of_student_writes_audit_row(client, alice, carol, erin, lincoln):
     client.force_login(alice)
     response = client.get(reverse("person_detail", args=[lincoln.slug, carol.pk]))

@@ -10,6 +10,7 @@ from peerpath.core.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.smoke
 def test_audit_log_admin_searches_by_person_and_action(client, grace, alice, bob, lincoln, jefferson):
     record_audit(action="student_record.viewed", actor=alice, target=bob, organization_id=lincoln.pk)
     record_audit(action="login.failed", actor_label="bob", organization_id=lincoln.pk)
