@@ -35,7 +35,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "insecure-dev-key-change-me-" + "x" * 40)
+# The default is public: Django's deploy check rejects any key starting with "django-insecure".
+SECRET_KEY = env_str("SECRET_KEY", "django-insecure-dev-key-change-me-" + "x" * 40)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = env_str("SITE_NAME", "PeerPath")
@@ -68,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "peerpath.core.middleware.UserLanguageMiddleware",
+    "peerpath.core.middleware.UserPreferencesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "peerpath.core.middleware.StaffMFAMiddleware",
@@ -152,7 +153,17 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 LOGIN_ATTEMPTS_LIMIT = env_int("LOGIN_ATTEMPTS_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
-ACCOUNT_RATE_LIMITS = {"login_failed": f"{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_LOCKOUT_SECONDS}s/key"}
+ACCOUNT_RATE_LIMITS = {
+    # The lockout: counted per account (see AccountAdapter), never per IP address.
+    "login_failed": f"{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_LOCKOUT_SECONDS}s/key",
+    # A whole class signs in from one school address at the start of a lesson: allauth's per-IP
+    # defaults (30 logins a minute) would lock a school out, so these only stop floods.
+    "login": env_str("LOGIN_RATE_PER_IP", "1000/m/ip"),
+    "reset_password": "200/m/ip,5/m/key",
+    "reset_password_from_key": "200/m/ip",
+}
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For (so the real client IP is logged).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 # Staff (admins, coordinators, educators) must set up TOTP before they can use the site.

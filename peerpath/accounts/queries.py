@@ -19,6 +19,24 @@ def home_organization_id(user: Any) -> int | None:
     )
 
 
+def home_organization(user: Any) -> Organization | None:
+    """The organization of a person's first active membership (where their sign-ins are filed)."""
+    membership = (
+        Membership.objects.filter(user_id=user.pk, is_active=True)
+        .select_related("organization")
+        .order_by("created", "id")
+        .first()
+    )
+    return membership.organization if membership else None
+
+
+def user_by_login(login: str) -> User | None:
+    """The account a login name refers to: its username or its e-mail address, any case."""
+    if not login:
+        return None
+    return User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login)).order_by("pk").first()
+
+
 def memberships_of(user: User) -> QuerySet[Membership]:
     return (
         Membership.objects.active().filter(user=user).select_related("organization", "organization__parent")

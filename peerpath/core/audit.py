@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 
@@ -10,9 +11,15 @@ from peerpath.core.models import AuditEntry
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address, read through allauth so that trusted proxies are accounted for."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request) or None
+    except PermissionDenied:  # a spoofed or missing address
+        return None
 
 
 def record_audit(

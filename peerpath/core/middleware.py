@@ -1,3 +1,4 @@
+import zoneinfo
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
@@ -6,7 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from peerpath.core import policy
@@ -14,8 +15,12 @@ from peerpath.core import policy
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
-class UserLanguageMiddleware:
-    """A signed-in person's saved language wins over the browser's."""
+SESSION_TIMEZONE_KEY = "peerpath_timezone"
+
+
+class UserPreferencesMiddleware:
+    """A signed-in person's saved language wins over the browser's, and times show in the time zone
+    of their school (stored in the session at sign-in, so this costs no query)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -25,6 +30,14 @@ class UserLanguageMiddleware:
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
+        zone_name = request.session.get(SESSION_TIMEZONE_KEY) if hasattr(request, "session") else None
+        if zone_name:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(zone_name))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
         return self.get_response(request)
 
 

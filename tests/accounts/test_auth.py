@@ -189,3 +189,39 @@ def test_staff_login_asks_for_totp_code_then_signs_in(client, alice):
     response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert response.url == reverse("home")
     assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+def test_login_lockout_counts_per_account_whichever_name_is_typed(client, bob, settings):
+    for _ in range(settings.LOGIN_ATTEMPTS_LIMIT):
+        login(client, "bob", "wrong-password")
+    response = login(client, bob.email)
+    assert "Too many failed login attempts. Try again later." in response.content.decode()
+
+
+def test_failed_login_of_a_known_account_is_filed_under_its_school(client, bob, lincoln):
+    login(client, "BOB", "wrong-password")
+    entry = AuditEntry.objects.get(action="login.failed")
+    assert (entry.organization_id, entry.target_id) == (lincoln.pk, str(bob.pk))
+
+
+def test_a_whole_class_can_sign_in_from_one_school_address(client, lincoln):
+    students = [member(lincoln, Role.STUDENT, username=f"class-{n}") for n in range(35)]
+    for student in students:
+        response = login(client, student.username)
+        assert response.status_code == 302, student.username
+        client.post(reverse("account_logout"))
+    assert AuditEntry.objects.filter(action="login.succeeded").count() == 35
+
+
+def test_login_shows_times_in_the_school_time_zone(client, bob, lincoln):
+    lincoln.timezone = "America/Chicago"
+    lincoln.save()
+    login(client, "bob")
+    assert client.session["peerpath_timezone"] == "America/Chicago"
+
+
+def test_account_pages_link_to_password_and_mfa_settings(client, bob):
+    client.force_login(bob)
+    content = client.get(reverse("account_email")).content.decode()
+    assert f'href="{reverse("account_change_password")}"' in content
+    assert f'href="{reverse("mfa_index")}"' in content
