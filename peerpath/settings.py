@@ -166,6 +166,8 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+# Accept the previous and next 30-second code too: phone clocks drift.
+MFA_TOTP_TOLERANCE = 1
 # Staff (admins, coordinators, educators) must set up TOTP before they can use the site.
 REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", True)
 

@@ -4,6 +4,7 @@ Playwright's own browser download does not work on our machines, so we launch /u
 flags that keep it from reaching outside hosts (see /work/shared/ENVIRONMENT.md).
 """
 
+import asyncio
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -15,14 +16,11 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from allauth.mfa.utils import decrypt
 from django.conf import settings
+from django.db import connections
 from django.test import Client, override_settings
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from peerpath.accounts.models import User
-
-# Playwright's sync API runs an event loop in the main thread; Django's ORM refuses to run while one is
-# running unless told it is safe (it is: the loop is Playwright's, not ours).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,14 +46,59 @@ def _live_server_settings() -> Iterator[None]:
         yield
 
 
+class _PlaywrightLoop:
+    """Playwright's sync API marks its event loop as running in the main thread from start to stop.
+
+    Django's ORM then raises SynchronousOnlyOperation unless DJANGO_ALLOW_ASYNC_UNSAFE is set. Setting that
+    for the whole pytest session would leak into every other test (and into the subprocesses they start:
+    `manage.py check --deploy` fails with async.E001), and under `-n 2` the other tests of the same worker
+    would run beside a "running" loop. So the browser lives for the session, but its loop counts as running,
+    and the ORM as async-unsafe-allowed, only while a browser test runs; between them the loop is idle.
+    """
+
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def pause(self) -> None:
+        # While a loop runs, asgiref keeps Django's connections in a context-local store rather than the
+        # thread-local one: close those, or they stay open and block dropping the test database.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        connections.close_all()
+        self.loop = asyncio._get_running_loop() or self.loop
+        asyncio._set_running_loop(None)
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+    def resume(self) -> None:
+        # The Playwright loop is not ours to run: Django's ORM calls in the test are safe.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        asyncio._set_running_loop(self.loop)
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def _playwright_loop(django_db_setup) -> _PlaywrightLoop:
+    # Depends on django_db_setup so that the test database is created and dropped outside the loop.
+    return _PlaywrightLoop()
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright_loop: _PlaywrightLoop) -> Iterator[Browser]:
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-services.sh (apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        _playwright_loop.pause()
         yield browser
+        _playwright_loop.resume()
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(autouse=True)
+def _playwright_running(browser: Browser, _playwright_loop: _PlaywrightLoop) -> Iterator[None]:
+    """Wake the browser's loop for this test; put it back to sleep before the database is flushed."""
+    _playwright_loop.resume()
+    yield
+    _playwright_loop.pause()
 
 
 @pytest.fixture

@@ -56,14 +56,17 @@ def test_coordinator_signs_in_with_totp_and_switches_to_spanish(page: Page, alic
     assert alice.preferred_language == "es"
 
 
-def test_wrong_password_shows_error_and_is_audited(page: Page, bob: User):
+def test_wrong_password_shows_error_and_is_audited(page: Page, bob: User, lincoln):
     sign_in(page, "bob", "not-the-password")
 
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     expect(page.get_by_text("The username and/or password you specified are not correct.")).to_be_visible()
     failed = AuditEntry.objects.filter(action="login.failed")
     assert failed.count() == 1
-    assert failed.get().actor_label == "bob"
+    entry = failed.get()
+    assert entry.actor_label == "bob"
+    assert entry.target_id == str(bob.pk)
+    assert entry.organization_id == lincoln.pk  # filed under bob's school, for its audit log
     assert not AuditEntry.objects.filter(action="login.succeeded").exists()
 
 
