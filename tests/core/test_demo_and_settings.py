@@ -36,24 +36,35 @@ def test_load_demo_builds_riverside_and_is_idempotent(capsys):
     assert "peerpath-demo" in output
 
 
-def test_production_settings_pass_deploy_checks():
-    env = {
+def deploy_check(**env: str) -> subprocess.CompletedProcess:
+    environment = {
         **os.environ,
         "DEBUG": "0",
-        "SECRET_KEY": "a-long-random-production-secret-key-" + "k" * 40,
         "ALLOWED_HOSTS": "peerpath.example.org",
         "DATABASE_URL": "",
+        **env,
     }
-    result = subprocess.run(
+    environment.pop("SECRET_KEY", None) if "SECRET_KEY" not in env else None
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_production_settings_pass_deploy_checks():
+    result = deploy_check(SECRET_KEY="a-long-random-production-secret-key-" + "k" * 40)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_refuses_the_public_development_key():
+    result = deploy_check()
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
 
 
 def test_security_headers_on_every_page(client, db):
