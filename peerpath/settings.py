@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "peerpath.core",
     "peerpath.accounts",
+    "peerpath.programs",
+    "peerpath.recruitment",
+    "peerpath.matching",
     "peerpath.api",
 ]
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class RecruitmentConfig(AppConfig):
+    name = "peerpath.recruitment"
+    label = "recruitment"
+    verbose_name = "Recruitment and screening"
+
+    def ready(self) -> None:
+        from peerpath.recruitment import policies  # noqa: F401
