@@ -12,6 +12,12 @@ urlpatterns = [
     path("org/<slug:slug>/people/", accounts_views.people, name="people"),
     path("org/<slug:slug>/people/<int:user_id>/", accounts_views.person_detail, name="person_detail"),
     path("org/<slug:slug>/audit/", core_views.audit_log, name="audit_log"),
+    path("", include("peerpath.programs.urls")),
+    path("", include("peerpath.programs.event_urls")),
+    path("", include("peerpath.programs.enrollment_urls")),
+    path("", include("peerpath.recruitment.urls")),
+    path("", include("peerpath.recruitment.screening_urls")),
+    path("", include("peerpath.recruitment.consent_urls")),
     # Same pattern as allauth's, listed first so that bad reset links are audited.
     re_path(
         r"^accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",

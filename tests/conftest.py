@@ -98,3 +98,33 @@ def grace(riverside) -> User:
     user = member(riverside, Role.ADMIN, username="grace", first_name="Grace", last_name="Okafor")
     give_totp(user)
     return user
+
+
+@pytest.fixture
+def program(lincoln, alice):
+    """Lincoln's published one-on-one program, with alice as its coordinator."""
+    from peerpath.programs.models import ProgramStaff
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory(organization=lincoln, name="Lincoln Peer Mentors", slug="peer-mentors")
+    ProgramStaff.objects.create(program=program, user=alice, role=ProgramStaff.Role.COORDINATOR)
+    return program
+
+
+@pytest.fixture
+def cohort(program):
+    """The program's current cohort, open for applications for another 30 days."""
+    from tests.factories import CohortFactory
+
+    return CohortFactory(program=program, name="2026-27")
+
+
+@pytest.fixture
+def jefferson_program(jefferson, dave):
+    from peerpath.programs.models import ProgramStaff
+    from tests.factories import CohortFactory, ProgramFactory
+
+    program = ProgramFactory(organization=jefferson, name="Jefferson Buddies", slug="buddies")
+    ProgramStaff.objects.create(program=program, user=dave, role=ProgramStaff.Role.COORDINATOR)
+    CohortFactory(program=program, name="2026-27")
+    return program

@@ -3,9 +3,12 @@ import datetime
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
 
 from peerpath.accounts.models import GuardianLink, Membership, Organization, User
 from peerpath.core.roles import Role
+from peerpath.programs.models import Cohort, Participant, Program
+from peerpath.recruitment.models import Application, BackgroundCheck, Consent
 
 PASSWORD = "correct-horse-battery"
 
@@ -72,3 +75,72 @@ def give_totp(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+# Programs and recruitment ------------------------------------------------------------------------
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Program {n}")
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    description = "Older students help younger ones settle in."
+    is_published = True
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cohort
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Term {n}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=150))
+    applications_open_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=30))
+    application_deadline = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    cohort = factory.SubFactory(CohortFactory)
+    applicant = factory.SubFactory(UserFactory)
+    role = "mentor"
+    answers = factory.LazyFunction(dict)
+    interests = factory.LazyFunction(lambda: ["robotics", "music"])
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    cohort = factory.SubFactory(CohortFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "mentee"
+
+
+class BackgroundCheckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BackgroundCheck
+
+    organization = factory.SubFactory(OrganizationFactory)
+    person = factory.SubFactory(UserFactory)
+    kind = BackgroundCheck.Kind.CRIMINAL_RECORD
+    result = BackgroundCheck.Result.CLEAR
+    checked_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=355))
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    program = factory.SubFactory(ProgramFactory)
+    student = factory.SubFactory(UserFactory)
+    guardian = factory.SubFactory(UserFactory)
+    status = Consent.Status.GIVEN
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
