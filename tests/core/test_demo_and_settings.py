@@ -8,6 +8,8 @@ from django.core.management import call_command
 
 from peerpath.accounts.models import GuardianLink, Membership, Organization, User
 from peerpath.core.roles import STAFF_ROLES, Role
+from peerpath.programs.models import Program
+from peerpath.recruitment.models import Application
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +33,11 @@ def test_load_demo_builds_riverside_and_is_idempotent(capsys):
     assert carol.is_minor
     assert carol.guardians.get().guardian.username == "erin"
     assert User.objects.get(username="alice").check_password("peerpath-demo")
+    # One program of each model, with mentor applicants at every stage of screening.
+    assert sorted(Program.objects.values_list("model", flat=True)) == sorted(Program.Model.values)
+    for program in Program.objects.all():
+        statuses = set(Application.objects.filter(cohort__program=program).values_list("status", flat=True))
+        assert statuses == set(Application.Status.values), program.name
     output = capsys.readouterr().out
     assert "alice" in output
     assert "peerpath-demo" in output

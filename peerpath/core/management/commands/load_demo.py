@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from peerpath.accounts.demo import DEMO_PASSWORD, load_demo
+from peerpath.programs.demo import load_demo_programs
 
 
 class Command(BaseCommand):
@@ -8,9 +9,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         summary = load_demo()
+        programs = load_demo_programs()
         self.stdout.write(
             f"Demo ready: {summary.organizations} organizations, {summary.students} students, "
-            f"{summary.staff} staff, {summary.guardians} guardians."
+            f"{summary.staff} staff, {summary.guardians} guardians, {programs} programs."
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in summary.logins:
