@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from peerpath.core.audit import record_audit
 from peerpath.core.email import queue_email
-from peerpath.programs.models import Cohort, Participant
-from peerpath.recruitment.models import Application, Nomination
+from peerpath.programs.models import Cohort, Participant, Program
+from peerpath.recruitment.models import Application, Nomination, Question
 
 Status = Application.Status
 
@@ -182,3 +182,125 @@ def submit_application(
         context={"application": application, "program": cohort.program},
     )
     return application
+
+
+# Application form builder -------------------------------------------------------------------------
+
+CHOICE_KINDS = {Question.Kind.CHOICE, Question.Kind.MULTI_CHOICE}
+
+
+def save_question(
+    *,
+    program: Program,
+    role: str,
+    kind: str,
+    label: str,
+    help_text: str = "",
+    required: bool = True,
+    choices: list[str] | None = None,
+    question: Question | None = None,
+) -> Question:
+    """Add a question at the end of a form, or change one. Only choice kinds keep their choices."""
+    if question is None:
+        last = (
+            Question.objects.filter(program=program, role=role)
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+        )
+        question = Question(program=program, role=role, order=0 if last is None else last + 1)
+    question.kind = kind
+    question.label = label
+    question.help_text = help_text
+    question.required = required
+    question.choices = list(choices or []) if kind in CHOICE_KINDS else []
+    question.save()
+    return question
+
+
+def move_question(*, question: Question, up: bool) -> None:
+    """Swap a question with its neighbour, renumbering the form 0..n so gaps and ties disappear."""
+    questions = list(
+        Question.objects.filter(program_id=question.program_id, role=question.role).order_by("order", "id")
+    )
+    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(questions):
+        return
+    questions[index], questions[other] = questions[other], questions[index]
+    changed = []
+    for position, item in enumerate(questions):
+        if item.order != position:
+            item.order = position
+            changed.append(item)
+    Question.objects.bulk_update(changed, ["order"])
+
+
+def delete_question(*, question: Question) -> None:
+    """Remove a question. Submitted applications keep their answers (they store the question text)."""
+    question.delete()
+
+
+# Nominations --------------------------------------------------------------------------------------
+
+
+def invite_nominee(*, nomination: Nomination, apply_url: str) -> Nomination:
+    """E-mail the nominee an invitation to apply and note when it went out."""
+    queue_email(
+        to=nomination.nominee,
+        template="recruitment/email/nomination_invite",
+        context={"nomination": nomination, "program": nomination.program, "apply_url": apply_url},
+    )
+    nomination.invited_at = timezone.now()
+    nomination.save(update_fields=["invited_at", "updated"])
+    return nomination
+
+
+def nominate_student(
+    *,
+    program: Program,
+    nominee: Any,
+    nominated_by: Any,
+    role: str,
+    reason: str,
+    apply_url: str | None = None,
+    request: HttpRequest | None = None,
+) -> Nomination:
+    """Record a nomination (as mentor) or referral (as mentee) and invite the student to apply.
+
+    No invitation goes out when there is no open cohort to apply to (`apply_url` is None) or when the
+    student was already invited to this program in this role: one e-mail per student, not per nominator.
+    """
+    with transaction.atomic():
+        already_invited = Nomination.objects.filter(
+            program=program, nominee=nominee, role=role, invited_at__isnull=False
+        ).exists()
+        nomination = Nomination.objects.create(
+            program=program, nominee=nominee, nominated_by=nominated_by, role=role, reason=reason
+        )
+        record_audit(
+            action="nomination.created",
+            actor=nominated_by,
+            target=nomination,
+            organization_id=program.organization_id,
+            detail={"role": role},
+            request=request,
+        )
+        if apply_url and not already_invited:
+            invite_nominee(nomination=nomination, apply_url=apply_url)
+    return nomination
+
+
+def record_application_view(
+    *, viewer: Any, application: Application, request: HttpRequest | None = None
+) -> None:
+    """Staff reading an application is a read of a student record: it leaves a trace."""
+    if viewer.pk == application.applicant_id:
+        return
+    record_audit(
+        action="application.viewed",
+        actor=viewer,
+        target=application,
+        organization_id=application.cohort.program.organization_id,
+        request=request,
+    )

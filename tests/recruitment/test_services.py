@@ -1,0 +1,186 @@
+import datetime
+import uuid
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from peerpath.core.models import AuditEntry
+from peerpath.programs.models import Participant
+from peerpath.recruitment import queries
+from peerpath.recruitment.models import Application, Interview, Nomination, Question
+from peerpath.recruitment.services import (
+    AlreadyApplied,
+    ApplicationsClosed,
+    IllegalTransition,
+    move_question,
+    nominate_student,
+    save_question,
+    set_application_status,
+    submit_application,
+)
+from tests.factories import ApplicationFactory, CohortFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Application.Status
+
+
+def _submit(cohort, applicant, token=None, **kwargs):
+    return submit_application(
+        cohort=cohort, applicant=applicant, role="mentor", answers={}, submit_token=token, **kwargs
+    )
+
+
+def test_submit_application_to_approved_enrolls_and_notifies(
+    cohort, alice, bob, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        application = _submit(cohort, bob)
+    assert mail.outbox[-1].subject == "We received your application to Lincoln Peer Mentors"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for status in [Status.SCREENING, Status.INTERVIEW, Status.APPROVED]:
+            set_application_status(application=application, status=status, actor=alice, reason="Welcome")
+
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED
+    assert application.decided_at is not None
+    assert [m.subject for m in mail.outbox[1:]] == [
+        "Next step for your application to Lincoln Peer Mentors: an interview",
+        "You are in: Lincoln Peer Mentors",
+    ]
+    assert mail.outbox[-1].to == ["bob@example.org"]
+    assert "Welcome" in mail.outbox[-1].body
+    history = queries.application_status_history(application)
+    assert [(e.detail["from"], e.detail["to"]) for e in history] == [
+        ("submitted", "screening"),
+        ("screening", "interview"),
+        ("interview", "approved"),
+    ]
+    assert Participant.objects.get(cohort=cohort, user=bob, role="mentor").status == "enrolled"
+
+
+def test_submit_application_to_declined_sends_reason_and_enrolls_nobody(
+    cohort, alice, bob, django_capture_on_commit_callbacks
+):
+    application = _submit(cohort, bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_application_status(application=application, status=Status.DECLINED, actor=alice, reason="Full")
+    application.refresh_from_db()
+    assert (application.status, application.decision_reason) == (Status.DECLINED, "Full")
+    assert "could not offer you a place" in mail.outbox[-1].body
+    assert not Participant.objects.exists()
+    assert AuditEntry.objects.filter(action="application.status_changed", detail__to="declined").count() == 1
+
+
+def test_set_application_status_declined_to_approved_is_refused(cohort, alice, bob):
+    application = ApplicationFactory(cohort=cohort, applicant=bob, status=Status.DECLINED)
+    with pytest.raises(IllegalTransition, match="cannot become approved. Reopen it for screening first."):
+        set_application_status(application=application, status=Status.APPROVED, actor=alice)
+    application.refresh_from_db()
+    assert application.status == Status.DECLINED
+    assert not AuditEntry.objects.filter(action="application.status_changed").exists()
+
+
+def test_submit_application_same_token_twice_creates_one_row(cohort, bob):
+    token = uuid.uuid4()
+    first = _submit(cohort, bob, token)
+    second = _submit(cohort, bob, token)
+    assert first.pk == second.pk
+    assert Application.objects.count() == 1
+
+
+def test_submit_application_other_token_is_already_applied(cohort, bob):
+    first = _submit(cohort, bob, uuid.uuid4())
+    with pytest.raises(AlreadyApplied) as raised:
+        _submit(cohort, bob, uuid.uuid4())
+    assert raised.value.application == first
+
+
+def test_submit_application_after_deadline_is_closed(cohort, bob):
+    with time_machine.travel(cohort.application_deadline + datetime.timedelta(hours=1)):
+        with pytest.raises(ApplicationsClosed, match="Applications closed on"):
+            _submit(cohort, bob)
+    assert not Application.objects.exists()
+
+
+def test_save_question_keeps_choices_only_for_choice_kinds(program):
+    question = save_question(
+        program=program, role="mentor", kind=Question.Kind.SHORT_TEXT, label="Why?", choices=["a", "b"]
+    )
+    assert question.choices == []
+    question = save_question(
+        program=program,
+        role="mentor",
+        kind=Question.Kind.CHOICE,
+        label="Which?",
+        choices=["a", "b"],
+        question=question,
+    )
+    assert (question.label, question.choices) == ("Which?", ["a", "b"])
+
+
+def test_save_question_appends_and_move_question_swaps(program):
+    first, second, third = (
+        save_question(program=program, role="mentor", kind="short_text", label=label) for label in "ABC"
+    )
+    move_question(question=third, up=True)
+    assert [q.label for q in queries.form_questions(program, "mentor")] == ["A", "C", "B"]
+    move_question(question=first, up=True)  # already first: nothing changes
+    assert [q.label for q in queries.form_questions(program, "mentor")] == ["A", "C", "B"]
+
+
+def test_nominate_student_invites_once_per_student(
+    program, cohort, alice, frank, carol, django_capture_on_commit_callbacks
+):
+    url = "http://testserver/apply/1/mentor/?source=nomination"
+    with django_capture_on_commit_callbacks(execute=True):
+        first = nominate_student(
+            program=program, nominee=carol, nominated_by=alice, role="mentor", reason="Kind", apply_url=url
+        )
+        second = nominate_student(
+            program=program, nominee=carol, nominated_by=frank, role="mentor", reason="Calm", apply_url=url
+        )
+    assert first.invited_at is not None
+    assert second.invited_at is None
+    assert len(mail.outbox) == 1
+    assert url in mail.outbox[0].body
+    assert AuditEntry.objects.filter(action="nomination.created").count() == 2
+
+
+def test_nominate_student_without_open_cohort_sends_nothing(
+    program, alice, carol, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        nomination = nominate_student(
+            program=program, nominee=carol, nominated_by=alice, role="mentee", reason="Shy", apply_url=None
+        )
+    assert nomination.invited_at is None
+    assert mail.outbox == []
+
+
+def test_submit_application_links_the_nomination(program, cohort, alice, bob):
+    nomination = Nomination.objects.create(program=program, nominee=bob, nominated_by=alice, reason="x")
+    application = _submit(cohort, bob, source=Application.Source.FLYER)
+    assert (application.nomination, application.source) == (nomination, Application.Source.NOMINATION)
+
+
+def test_recruitment_funnel_counts_per_source(program, cohort, alice, jefferson_program):
+    flyer = [ApplicationFactory(cohort=cohort, source="flyer") for _ in range(3)]
+    set_application_status(application=flyer[0], status=Status.SCREENING, actor=alice)
+    set_application_status(application=flyer[0], status=Status.INTERVIEW, actor=alice)
+    set_application_status(application=flyer[0], status=Status.DECLINED, actor=alice)  # still reached it
+    set_application_status(application=flyer[1], status=Status.SCREENING, actor=alice)
+    set_application_status(application=flyer[1], status=Status.APPROVED, actor=alice)
+    counselor = ApplicationFactory(cohort=cohort, source="counselor", status=Status.SCREENING)
+    Interview.objects.create(application=counselor, interviewer=alice, scheduled_at=timezone.now())
+    ApplicationFactory(cohort=CohortFactory(program=jefferson_program), source="flyer")  # other program
+
+    rows = {row.source: row for row in queries.recruitment_funnel(program)}
+
+    assert list(rows) == list(Application.Source.values)
+    assert (rows["flyer"].applications, rows["flyer"].reached_interview, rows["flyer"].approved) == (3, 1, 1)
+    assert (rows["counselor"].applications, rows["counselor"].reached_interview) == (1, 1)
+    assert rows["nomination"].applications == 0
