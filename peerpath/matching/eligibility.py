@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from peerpath.programs.models import Participant, ParticipantRole
+from peerpath.programs.models import Participant, ParticipantRole, Program
 from peerpath.recruitment.models import Application, BackgroundCheck, Consent
 
 APPROVED = "approved"
@@ -67,16 +67,25 @@ def matchability(
             "cohort_id", "applicant_id", "role"
         )
     )
-    checks: dict[int, list[BackgroundCheck]] = defaultdict(list)
+    # A check counts for the programs of the school that recorded it (as on the screening pages).
+    school_of_program = dict(
+        Program.objects.filter(cohorts__in={p.cohort_id for p in people}).values_list("pk", "organization_id")
+    )
+    checks: dict[tuple[int, int], list[BackgroundCheck]] = defaultdict(list)
     for check in BackgroundCheck.objects.filter(person_id__in=user_ids):
-        checks[check.person_id].append(check)
+        checks[(check.person_id, check.organization_id)].append(check)
     consented = set(
         Consent.objects.filter(student_id__in=user_ids, status=Consent.Status.GIVEN).values_list(
             "program_id", "student_id"
         )
     )
     return {
-        p.pk: Matchability(participant=p, gates=_gates(p, today, approved, checks[p.user_id], consented))
+        p.pk: Matchability(
+            participant=p,
+            gates=_gates(
+                p, today, approved, checks[(p.user_id, school_of_program[p.cohort.program_id])], consented
+            ),
+        )
         for p in people
     }
 

@@ -21,9 +21,6 @@ from peerpath.core.audit import record_audit
 from peerpath.core.roles import Role
 from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
 
-# A referral is also recorded as a recruitment Nomination (role mentee): see the note in refer_mentee.
-from peerpath.recruitment.models import Nomination
-
 CSV_HEADER = ["username", "email", "grade"]
 MAX_CSV_BYTES = 1024 * 1024
 MAX_GRADE = 16
@@ -59,7 +56,7 @@ def is_student_of(user: Any, program: Program) -> bool:
     )
 
 
-def _enroll(
+def enroll_mentee(
     *, cohort: Cohort, student: Any, source: str, actor: Any, request: HttpRequest | None, action: str
 ) -> Participant:
     existing = Participant.objects.filter(cohort=cohort, user=student, role=ParticipantRole.MENTEE).first()
@@ -89,7 +86,7 @@ def _enroll(
 
 def sign_up_mentee(*, cohort: Cohort, student: Any, request: HttpRequest | None = None) -> Participant:
     """A student enrolls themself as a mentee."""
-    return _enroll(
+    return enroll_mentee(
         cohort=cohort,
         student=student,
         source=Participant.Source.SELF_SIGNUP,
@@ -97,33 +94,6 @@ def sign_up_mentee(*, cohort: Cohort, student: Any, request: HttpRequest | None 
         request=request,
         action="enrollment.self_signup",
     )
-
-
-def refer_mentee(
-    *, cohort: Cohort, student: Any, referred_by: Any, reason: str, request: HttpRequest | None = None
-) -> Participant:
-    """A counselor or educator refers a student: a Nomination (role mentee) and the enrollment.
-
-    Note: this writes a recruitment row from programs, against the layering in DESIGN.md; it belongs in
-    recruitment/services.py (`refer_mentee`) once that file can take it.
-    """
-    with transaction.atomic():
-        participant = _enroll(
-            cohort=cohort,
-            student=student,
-            source=Participant.Source.REFERRAL,
-            actor=referred_by,
-            request=request,
-            action="enrollment.referred",
-        )
-        Nomination.objects.create(
-            program=cohort.program,
-            nominee=student,
-            nominated_by=referred_by,
-            role=ParticipantRole.MENTEE,
-            reason=reason,
-        )
-    return participant
 
 
 # CSV import --------------------------------------------------------------------------------------

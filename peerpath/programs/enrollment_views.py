@@ -17,11 +17,11 @@ from peerpath.programs.enrollment_services import (
     EnrollmentError,
     enroll_rows,
     is_student_of,
-    refer_mentee,
     sign_up_mentee,
     validate_enrollment_csv,
 )
 from peerpath.programs.models import Participant, ParticipantRole, Program
+from peerpath.recruitment.services import refer_mentee
 
 
 def _get_program(request: AuthenticatedHttpRequest, program_pk: int, action: str) -> Program:

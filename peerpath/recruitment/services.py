@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from peerpath.core.audit import record_audit
 from peerpath.core.email import queue_email
-from peerpath.programs.models import Cohort, Participant, Program
+from peerpath.programs.enrollment_services import enroll_mentee
+from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
 from peerpath.recruitment.models import Application, Nomination, Question
 
 Status = Application.Status
@@ -304,3 +305,26 @@ def record_application_view(
         organization_id=application.cohort.program.organization_id,
         request=request,
     )
+
+
+def refer_mentee(
+    *, cohort: Cohort, student: Any, referred_by: Any, reason: str, request: HttpRequest | None = None
+) -> Participant:
+    """A counselor or educator refers a student: the enrollment and a Nomination (role mentee) saying why."""
+    with transaction.atomic():
+        participant = enroll_mentee(
+            cohort=cohort,
+            student=student,
+            source=Participant.Source.REFERRAL,
+            actor=referred_by,
+            request=request,
+            action="enrollment.referred",
+        )
+        Nomination.objects.create(
+            program=cohort.program,
+            nominee=student,
+            nominated_by=referred_by,
+            role=ParticipantRole.MENTEE,
+            reason=reason,
+        )
+    return participant

@@ -68,6 +68,12 @@ def test_no_check_leaves_only_screening_open(cohort, bob, lincoln):
     assert open_gates(participant) == [(SCREENED, "no clear check recorded")]
 
 
+def test_check_recorded_by_another_school_does_not_count(cohort, bob, lincoln, jefferson):
+    participant = ready_mentor(cohort, bob, lincoln, check=False)
+    BackgroundCheckFactory(organization=jefferson, person=bob)
+    assert open_gates(participant) == [(SCREENED, "no clear check recorded")]
+
+
 def test_missing_consent_leaves_only_consent_open(cohort, bob, lincoln):
     assert open_gates(ready_mentor(cohort, bob, lincoln, consent=False)) == [
         (CONSENT, "waiting for a guardian")
@@ -141,7 +147,7 @@ def test_matchability_queries_do_not_grow(cohort, lincoln, django_assert_num_que
         mentee = member(lincoln, Role.STUDENT, username=f"e{number}", date_of_birth=born_years_ago(14))
         ParticipantFactory(cohort=cohort, user=mentee, role="mentee")
     participants = list(Participant.objects.filter(cohort=cohort).select_related("user", "cohort"))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         results = matchability(participants)
     assert len(results) == 2 * count
     assert sum(result.is_matchable for result in results.values()) == count
