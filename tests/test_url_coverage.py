@@ -16,9 +16,66 @@ AUTHORIZATION_TESTED = {
     "api-me",
     "organization-list",
     "organization-detail",
+    # tests/programs/test_events.py
+    "event_list",
+    "event_create",
+    "event_edit",
+    "event_delete",
+    "event_detail",
+    "event_rsvp",
+    "event_rsvp_cancel",
+    "event_attendance",
+    "event_ics",
+    "program_events_ics",
+    # tests/programs/test_enrollment.py and tests/recruitment/test_consent.py
+    "consent_list",
+    "consent_request",
+    "my_consents",
+    "consent_answer",
+    "enrollment_join",
+    "enrollment_signup",
+    "enrollment_refer",
+    "enrollment_csv",
+    "participant_list",
+    # tests/recruitment/test_applications.py and test_nominations.py
+    "application_form_edit",
+    "application_question_edit",
+    "application_question_move",
+    "application_question_delete",
+    "application_apply",
+    "my_applications",
+    "application_detail",
+    "application_withdraw",
+    "application_set_status",
+    "nomination_create",
+    "nomination_list",
+    "recruitment_funnel",
+    # tests/recruitment/test_screening.py and test_references.py
+    "application_review",
+    "application_bulk_status",
+    "rubric_edit",
+    "rubric_criterion_edit",
+    "rubric_criterion_delete",
+    "rubric_criterion_move",
+    "application_screening",
+    "interview_schedule",
+    "interview_score",
+    "reference_request",
+    "background_check_add",
+    "background_check_edit",
+    "screening_attention",
 }
 # Open to everyone by design.
-PUBLIC = {"healthz", "set_language", "api-schema", "api-root", "account_reset_password_from_key"}
+PUBLIC = {
+    "healthz",
+    "set_language",
+    "api-schema",
+    "api-root",
+    "account_reset_password_from_key",
+    # Signed one-time links: the token is the credential; bad or used tokens change nothing.
+    "consent_respond",
+    "reference_respond",
+}
 
 
 def our_url_names(patterns, namespace_is_ours=True):
