@@ -1,0 +1,224 @@
+"""Validation of the program pages' input. Forms never write: views hand cleaned data to services."""
+
+from typing import Any, cast
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from peerpath.accounts.models import Organization, User
+from peerpath.programs.models import Cohort, Objective, Phase, Program, ProgramStaff, Supporter
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+# The program fields a coordinator edits, in the order the form shows them.
+PROGRAM_FIELDS = [
+    "name",
+    "slug",
+    "description",
+    "model",
+    "mentor_capacity",
+    "min_grade_gap",
+    "subjects",
+    "min_grade",
+    "max_grade",
+    "min_age",
+    "max_age",
+    "meeting_cadence",
+    "session_minutes",
+    "commitment_weeks",
+    "benefits",
+    "challenges",
+    "offers_certificate",
+    "service_hours",
+    "other_incentives",
+    "is_published",
+]
+
+
+def _bound(field: forms.Field, *, low: int | None = None, high: int | None = None) -> None:
+    """Tighten a model field's range on the form (validation and the browser's hint)."""
+    if low is not None:
+        field.validators.append(MinValueValidator(low))
+        field.widget.attrs["min"] = low
+    if high is not None:
+        field.validators.append(MaxValueValidator(high))
+        field.widget.attrs["max"] = high
+
+
+class ProgramForm(forms.ModelForm):
+    """Create (with `organizations` to choose from) or edit a program."""
+
+    organization = forms.ModelChoiceField(
+        label=_("School"), queryset=Organization.objects.none(), required=False
+    )
+    subjects = forms.CharField(
+        label=_("Subjects"),
+        required=False,
+        max_length=500,
+        help_text=_("Peer tutoring: the subjects offered, separated by commas."),
+    )
+
+    class Meta:
+        model = Program
+        fields = [*PROGRAM_FIELDS, "partner_schools"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "benefits": forms.Textarea(attrs={"rows": 3}),
+            "challenges": forms.Textarea(attrs={"rows": 3}),
+            "partner_schools": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        organizations: QuerySet[Organization] | None = None,
+        partner_choices: QuerySet[Organization] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if organizations is None:
+            del self.fields["organization"]
+        else:
+            organization_field = cast(forms.ModelChoiceField, self.fields["organization"])
+            organization_field.queryset = organizations
+            organization_field.required = True
+        partners = cast(forms.ModelMultipleChoiceField, self.fields["partner_schools"])
+        partners.queryset = partner_choices if partner_choices is not None else Organization.objects.none()
+        _bound(self.fields["mentor_capacity"], low=1)
+        _bound(self.fields["min_grade"], high=16)
+        _bound(self.fields["max_grade"], high=16)
+        if not self.is_bound and self.instance.subjects:
+            self.initial["subjects"] = ", ".join(self.instance.subjects)
+
+    @property
+    def target_organization(self) -> Organization | None:
+        if "organization" in self.fields:
+            return self.cleaned_data.get("organization")
+        return self.instance.organization if self.instance.organization_id else None
+
+    def clean_subjects(self) -> list[str]:
+        raw = self.cleaned_data.get("subjects") or ""
+        return list(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        model = cleaned.get("model")
+        if model == Program.Model.GROUP and (cleaned.get("mentor_capacity") or 0) < 2:
+            self.add_error(
+                "mentor_capacity", _("A group program needs room for at least 2 mentees per mentor.")
+            )
+        if model == Program.Model.ONE_ON_ONE and "mentor_capacity" in cleaned:
+            cleaned["mentor_capacity"] = 1
+        if model == Program.Model.CROSS_AGE and not cleaned.get("min_grade_gap"):
+            self.add_error("min_grade_gap", _("A cross-age program needs a grade gap of at least 1."))
+        if model == Program.Model.PEER_TUTORING and not cleaned.get("subjects"):
+            self.add_error("subjects", _("List at least one subject for peer tutoring."))
+        for low, high, message in [
+            ("min_grade", "max_grade", _("The highest grade must not be below the lowest grade.")),
+            ("min_age", "max_age", _("The maximum age must not be below the minimum age.")),
+        ]:
+            if (
+                cleaned.get(low) is not None
+                and cleaned.get(high) is not None
+                and cleaned[high] < cleaned[low]
+            ):
+                self.add_error(high, message)
+        organization = self.target_organization
+        slug = cleaned.get("slug")
+        if organization is not None and slug:
+            taken = Program.objects.filter(organization=organization, slug=slug).exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error("slug", _("Another program of this school already uses this short name."))
+        partners = cleaned.get("partner_schools")
+        if organization is not None and partners and organization in partners:
+            self.add_error("partner_schools", _("A school cannot be its own partner."))
+        return cleaned
+
+    def program_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in PROGRAM_FIELDS}
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["description", "target_value", "unit"]
+
+
+class SupporterForm(forms.ModelForm):
+    class Meta:
+        model = Supporter
+        fields = ["kind", "name", "contact", "contribution", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProgramStaffForm(forms.ModelForm):
+    """Add a staff member of the program's school as a coordinator or supervising educator."""
+
+    class Meta:
+        model = ProgramStaff
+        fields = ["user", "role"]
+        labels = {"user": _("Staff member")}
+
+    def __init__(self, *args: Any, staff_members: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = staff_members
+
+    def clean_user(self) -> User:
+        user: User = self.cleaned_data["user"]
+        others = ProgramStaff.objects.filter(program_id=self.instance.program_id, user=user)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This person is already on the program's staff."))
+        return user
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = ["name", "starts_on", "ends_on", "applications_open_at", "application_deadline"]
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "applications_open_at": DATETIME,
+            "application_deadline": DATETIME,
+        }
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        others = Cohort.objects.filter(program_id=self.instance.program_id, name=name)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This program already has a cohort with this name."))
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date must be on or after the start date."))
+        opens, deadline = cleaned.get("applications_open_at"), cleaned.get("application_deadline")
+        if opens and deadline and deadline < opens:
+            self.add_error("application_deadline", _("The deadline must be after applications open."))
+        return cleaned
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = ["kind", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def clean_kind(self) -> str:
+        kind: str = self.cleaned_data["kind"]
+        others = Phase.objects.filter(cohort_id=self.instance.cohort_id, kind=kind)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This cohort already has this phase."))
+        return kind
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date must be on or after the start date."))
+        return cleaned
