@@ -10,17 +10,13 @@ from django.views.decorators.http import require_GET
 from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.accounts.models import Organization
 from peerpath.accounts.queries import children_of, memberships_of, organizations_with_counts
+from peerpath.analytics.queries import applications_of, programs_overseen
 from peerpath.core import policy
 from peerpath.core.forms import AuditSearchForm
 from peerpath.core.queries import audit_actions, search_audit
 from peerpath.core.roles import MANAGER_ROLES, STAFF_ROLES, Role
 from peerpath.programs.models import Participant
-from peerpath.programs.queries import (
-    applications_of,
-    participations_of,
-    programs_open_to,
-    programs_overseen,
-)
+from peerpath.programs.queries import participations_of, programs_open_to
 
 AUDIT_PAGE_SIZE = 50
 OPEN_PROGRAMS_SHOWN = 10

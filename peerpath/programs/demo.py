@@ -375,11 +375,15 @@ def _load_personas(lincoln: Organization, alice: User, today: datetime.date) -> 
         },
     )
     Participant.objects.get_or_create(cohort=cohort, user=bob, role="mentor")
-    BackgroundCheck.objects.get_or_create(
+    BackgroundCheck.objects.update_or_create(
         organization=lincoln,
         person=bob,
         kind=BackgroundCheck.Kind.SCHOOL_CLEARANCE,
-        defaults={"checked_on": today, "expires_on": today + datetime.timedelta(days=365)},
+        defaults={
+            "result": BackgroundCheck.Result.CLEAR,
+            "checked_on": today,
+            "expires_on": today + datetime.timedelta(days=365),
+        },
     )
     Participant.objects.get_or_create(cohort=cohort, user=carol, role="mentee")
     Consent.objects.get_or_create(

@@ -5,6 +5,7 @@ admins and coordinators of the school and the program's own coordinators manage 
 the published programs of their school and the programs they take part in.
 """
 
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
@@ -34,17 +35,14 @@ policy.register("programs.Program", "manage", roles=MANAGER_ROLES, own=_program_
 
 for label, prefix in [
     ("programs.Cohort", "program__"),
+    ("programs.Phase", "cohort__program__"),
     ("programs.Event", "program__"),
     ("programs.Objective", "program__"),
     ("programs.Supporter", "program__"),
     ("programs.ProgramStaff", "program__"),
 ]:
-    policy.register(
-        label, "view", roles=STAFF_ROLES, own=lambda user, p=prefix: _program_rows_for_member(user, p)
-    )
-    policy.register(
-        label, "manage", roles=MANAGER_ROLES, own=lambda user, p=prefix: _program_coordinator(user, p)
-    )
+    policy.register(label, "view", roles=STAFF_ROLES, own=partial(_program_rows_for_member, prefix=prefix))
+    policy.register(label, "manage", roles=MANAGER_ROLES, own=partial(_program_coordinator, prefix=prefix))
 
 policy.register(
     "programs.Participant",

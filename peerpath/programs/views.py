@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from peerpath.accounts.http import AuthenticatedHttpRequest
+from peerpath.analytics import queries as analytics_queries
 from peerpath.core import policy
 from peerpath.core.roles import MANAGER_ROLES
 from peerpath.programs import queries
@@ -116,11 +117,11 @@ def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         context = {
             "program": program,
             "can_manage": policy.can(request.user, "manage", program),
-            "pipeline": queries.cohort_pipeline(cohorts[0]) if cohorts else None,
+            "pipeline": analytics_queries.cohort_pipeline(cohorts[0]) if cohorts else None,
             **parts,
         }
         return render(request, "programs/program_detail.html", context)
-    steps = queries.participant_steps(program, request.user)
+    steps = analytics_queries.participant_steps(program, request.user)
     if steps:
         return render(request, "programs/program_participant.html", {"program": program, "steps": steps})
     if program.is_published:
