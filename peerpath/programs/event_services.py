@@ -91,23 +91,28 @@ def update_event(
     return locked
 
 
-def delete_event(*, event: Event, actor: Any, request: HttpRequest | None = None) -> None:
-    """Cancel an event: everyone going or waiting hears about it, then the event and its RSVPs go."""
+def cancel_event(*, event: Event, actor: Any, request: HttpRequest | None = None) -> Event:
+    """Cancel an event: everyone going or waiting hears about it. The event, its RSVPs and any
+    attendance stay on record, marked cancelled."""
     with transaction.atomic():
         locked = _lock(event)
-        if locked.starts_at > timezone.now():
+        if locked.cancelled_at is not None:
+            return locked
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["cancelled_at", "updated"])
+        if locked.starts_at > locked.cancelled_at:
             rsvps = RSVP.objects.filter(event=locked, status__in=[Status.GOING, Status.WAITLISTED])
             for rsvp in rsvps.select_related("user"):
                 _queue_event_email(rsvp.user, "programs/events/email/cancelled", locked, request)
         record_audit(
-            action="event.deleted",
+            action="event.cancelled",
             actor=actor,
             target=locked,
             organization_id=locked.program.organization_id,
             detail={"title": locked.title, "starts_at": locked.starts_at.isoformat()},
             request=request,
         )
-        locked.delete()
+    return locked
 
 
 # RSVPs ---------------------------------------------------------------------------------------------
@@ -240,6 +245,8 @@ def _has_free_seat(event: Event) -> bool:
 
 
 def _refuse_if_started(event: Event) -> None:
+    if event.cancelled_at is not None:
+        raise EventStarted(_("This event was cancelled; RSVPs are closed."))
     if event.starts_at <= timezone.now():
         raise EventStarted(_("This event has already started; RSVPs are closed."))
 

@@ -35,9 +35,9 @@ from peerpath.programs.event_queries import (
 )
 from peerpath.programs.event_services import (
     EventError,
+    cancel_event,
     cancel_rsvp,
     create_event,
-    delete_event,
     record_attendance,
     rsvp_to_event,
     update_event,
@@ -128,7 +128,7 @@ def event_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Cancelling an event asks first; everyone who answered is told by e-mail."""
     event = _get_event(request, pk, "manage")
     if request.method == "POST":
-        delete_event(event=event, actor=request.user, request=request)
+        cancel_event(event=event, actor=request.user, request=request)
         messages.success(request, _("The event is cancelled."))
         return redirect("event_list", program_pk=event.program_id)
     return _render_in_zone(request, event.program, "programs/events/delete.html", {"event": event})
@@ -247,6 +247,7 @@ def _calendar_response(
                 summary=event.title,
                 location=event.location or None,
                 description=event.description or None,
+                status=icalendar.STATUS.CANCELLED if event.cancelled_at else icalendar.STATUS.CONFIRMED,
                 url=request.build_absolute_uri(reverse("event_detail", args=[event.pk])),
             )
             for event in events

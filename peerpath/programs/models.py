@@ -260,6 +260,8 @@ class Event(TimeStampedModel):
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Empty: no limit.")
     )
+    # A cancelled event stays, with its RSVPs and attendance: history is never deleted.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     tenant_field = "program__organization"
 

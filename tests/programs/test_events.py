@@ -278,11 +278,16 @@ def test_event_delete_asks_first_then_tells_everyone(
         response = client.post(reverse("event_delete", args=[event.pk]))
 
     assert response.url == reverse("event_list", args=[program.pk])
-    assert not Event.objects.exists()
-    assert not RSVP.objects.exists()
+    event.refresh_from_db()
+    assert event.cancelled_at is not None
+    assert RSVP.objects.filter(event=event).count() == 2  # the history stays
     assert sorted(message.to[0] for message in mail.outbox) == sorted([bob.email, carol.email])
     assert mail.outbox[0].subject.endswith("Cancelled: Ice cream social")
-    assert AuditEntry.objects.filter(action="event.deleted", actor=alice).exists()
+    assert AuditEntry.objects.filter(action="event.cancelled", actor=alice).exists()
+    listing = client.get(reverse("event_list", args=[program.pk])).content.decode()
+    assert "Cancelled" in listing
+    refused = client.post(reverse("event_rsvp", args=[event.pk]), follow=True)
+    assert "This event was cancelled; RSVPs are closed." in refused.content.decode()
 
 
 # Event page and RSVPs ------------------------------------------------------------------------------
@@ -531,3 +536,16 @@ def test_program_events_ics_lists_only_upcoming_events(client, bob, program):
         f"event-{soon.pk}@peerpath",
         f"event-{later.pk}@peerpath",
     ]
+
+
+def test_cancelled_event_is_marked_cancelled_in_the_calendar_feed(client, alice, program):
+    import icalendar
+
+    from peerpath.programs.event_services import cancel_event
+
+    event = make_event(program, title="Rained out")
+    cancel_event(event=event, actor=alice)
+    client.force_login(alice)
+    calendar = icalendar.Calendar.from_ical(client.get(reverse("event_ics", args=[event.pk])).content)
+    [vevent] = calendar.walk("VEVENT")
+    assert str(vevent["STATUS"]) == "CANCELLED"
