@@ -21,6 +21,7 @@ from peerpath.programs.enrollment_services import (
     validate_enrollment_csv,
 )
 from peerpath.programs.models import Participant, ParticipantRole, Program
+from peerpath.recruitment.consent_services import child_consent_gate
 from peerpath.recruitment.services import refer_mentee
 
 
@@ -63,6 +64,10 @@ def enrollment_signup(request: AuthenticatedHttpRequest, program_pk: int) -> Htt
         messages.error(
             request, _("Only students of %(school)s can sign up.") % {"school": program.organization}
         )
+        return redirect("enrollment_join", program_pk=program.pk)
+    consent_problem = child_consent_gate(program=program, student=request.user, request=request)
+    if consent_problem:
+        messages.error(request, consent_problem)
         return redirect("enrollment_join", program_pk=program.pk)
     try:
         sign_up_mentee(cohort=cohort, student=request.user, request=request)

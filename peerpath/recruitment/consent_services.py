@@ -338,3 +338,29 @@ def minors_needing_consent(program: Program, cohort: Cohort | None) -> list[Stud
             )
         )
     return rows
+
+
+def child_consent_gate(*, program: Program, student: User, request: HttpRequest | None = None) -> str | None:
+    """Under-13s cannot apply or sign up until a guardian has agreed (children's privacy law).
+
+    Returns the message to show, or None when the student may go ahead. When no guardian has a live
+    request yet, one is sent now, so the child's first click starts the consent.
+    """
+    if not student.is_under_13:
+        return None
+    consents = Consent.objects.filter(program=program, student=student)
+    if consents.filter(status=Status.GIVEN).exists():
+        return None
+    waiting = consents.filter(status=Status.REQUESTED, expires_at__gt=timezone.now()).exists()
+    if (
+        not waiting
+        and request_consent(program=program, student=student, actor=student, request=request).no_guardian
+    ):
+        return _(
+            "Because you are under 13, a parent or guardian must agree before you can take part. "
+            "We have no guardian on file for you: please ask the school office to add one."
+        )
+    return _(
+        "Because you are under 13, a parent or guardian must agree before you can take part. "
+        "We have e-mailed your guardian; you can continue once they say yes."
+    )

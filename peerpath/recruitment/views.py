@@ -16,6 +16,7 @@ from peerpath.core import policy
 from peerpath.core.roles import STAFF_ROLES, Role
 from peerpath.programs.models import Cohort, ParticipantRole, Program
 from peerpath.recruitment import queries, services
+from peerpath.recruitment.consent_services import child_consent_gate
 from peerpath.recruitment.forms import ApplicationForm, NominationForm, QuestionForm, StatusForm
 from peerpath.recruitment.models import Application, Question
 
@@ -144,6 +145,10 @@ def application_apply(request: AuthenticatedHttpRequest, cohort_pk: int, role: s
     program = cohort.program
     questions = queries.form_questions(program, role)
     context: dict[str, Any] = {"cohort": cohort, "program": program, "role": role}
+    consent_problem = child_consent_gate(program=program, student=request.user, request=request)
+    if consent_problem:
+        context.update(problem=consent_problem, consent_needed=True)
+        return render(request, "recruitment/apply.html", context)
     if request.method == "POST":
         form = ApplicationForm(request.POST, questions=questions, program=program)
         if form.is_valid():

@@ -48,10 +48,8 @@ def test_under_13_sees_the_consent_gate(client, lincoln, program, cohort):
     client.force_login(kid)
     assert "You are under 13" in client.get(reverse("enrollment_join", args=[program.pk])).content.decode()
     response = client.post(reverse("enrollment_signup", args=[program.pk]), follow=True)
-    assert (
-        "Before you can take part in anything, a parent or guardian must give consent"
-        in response.content.decode()
-    )
+    assert "a parent or guardian must agree before you can take part" in response.content.decode()
+    assert not Participant.objects.filter(user=kid).exists()
 
 
 def test_non_student_cannot_sign_up(client, erin, program, cohort):
