@@ -40,6 +40,8 @@ SECRET_KEY = env_str("SECRET_KEY", "django-insecure-dev-key-change-me-" + "x" * 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = env_str("SITE_NAME", "PeerPath")
+# Where links in e-mails sent outside a request (commands, workers) point.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 SITE_ID = 1
 
 INSTALLED_APPS = [

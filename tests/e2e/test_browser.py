@@ -149,3 +149,88 @@ def test_dashboard_fits_a_phone_and_skip_link_shows_on_focus(page: Page, login_a
     page.keyboard.press("Tab")
     expect(skip_link).to_be_focused()
     expect(skip_link).to_be_in_viewport()
+
+
+def test_program_and_recruitment_pages_pass_axe(
+    page: Page, login_as, alice, bob, carol, erin, program, cohort
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from peerpath.programs.models import Event
+    from peerpath.recruitment.consent_services import make_consent_token
+    from peerpath.recruitment.models import Consent, Interview, Reference, RubricCriterion
+    from peerpath.recruitment.screening_services import reference_token
+    from tests.factories import ApplicationFactory, ParticipantFactory
+
+    RubricCriterion.objects.create(program=program, name="Listening")
+    application = ApplicationFactory(cohort=cohort, applicant=bob, role="mentor")
+    interview = Interview.objects.create(
+        application=application, interviewer=alice, scheduled_at=timezone.now()
+    )
+    reference = Reference.objects.create(
+        application=application,
+        name="Ms. Lee",
+        email="lee@example.org",
+        expires_at=timezone.now() + datetime.timedelta(days=9),
+    )
+    ParticipantFactory(cohort=cohort, user=carol, role="mentee")
+    consent = Consent.objects.create(
+        program=program, student=carol, guardian=erin, expires_at=timezone.now() + datetime.timedelta(days=9)
+    )
+    start = timezone.now() + datetime.timedelta(days=3)
+    event = Event.objects.create(
+        program=program, title="Info session", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+    )
+    p = program.pk
+    pages = [
+        *[
+            (alice, path)
+            for path in [
+                "/programs/",
+                "/programs/new/",
+                f"/programs/{p}/",
+                f"/programs/{p}/edit/",
+                f"/programs/{p}/review/",
+                f"/programs/{p}/rubric/",
+                f"/programs/{p}/attention/",
+                f"/programs/{p}/nominations/",
+                f"/programs/{p}/funnel/",
+                f"/programs/{p}/form/mentor/",
+                f"/programs/{p}/events/",
+                f"/events/{event.pk}/",
+                f"/events/{event.pk}/attendance/",
+                f"/programs/{p}/participants/",
+                f"/programs/{p}/consent/",
+                f"/programs/{p}/enroll/csv/",
+                f"/programs/{p}/refer/",
+                f"/screening/applications/{application.pk}/",
+                f"/interviews/{interview.pk}/",
+                f"/applications/{application.pk}/",
+            ]
+        ],
+        (bob, "/programs/"),
+        (bob, f"/p/lincoln-high/{program.slug}/"),
+        (bob, "/applications/"),
+        (bob, f"/applications/{application.pk}/"),
+        (bob, f"/programs/{p}/nominate/"),
+        (carol, f"/apply/{cohort.pk}/mentee/"),
+        (carol, f"/programs/{p}/join/"),
+        (erin, "/consents/"),
+        (erin, f"/consents/{consent.pk}/"),
+        (None, f"/consent/{make_consent_token(consent)}/"),
+        (None, f"/r/{reference_token(reference)}/"),
+    ]
+    report = []
+    for user, path in pages:
+        page.context.clear_cookies()
+        if user is not None:
+            login_as(user)
+        response = page.goto(path)
+        assert response is not None
+        assert response.status == 200, f"{path} as {user}: HTTP {response.status}"
+        problems = _serious_violations(page)
+        if problems:
+            report.append(f"{path} as {user or 'anonymous'}:\n" + "\n".join(problems))
+    assert not report, "axe found serious or critical violations:\n" + "\n\n".join(report)
