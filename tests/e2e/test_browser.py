@@ -92,6 +92,25 @@ def assert_no_serious_violations(page: Page) -> None:
     assert not problems, f"axe found serious or critical violations on {page.url}:\n" + "\n".join(problems)
 
 
+def assert_pages_pass_axe(page: Page, login_as, pages) -> None:
+    """Visit each (user, path) signed in as that user (None: anonymous) and run axe-core on it."""
+    report = []
+    for user, path in pages:
+        page.context.clear_cookies()
+        if user is not None:
+            login_as(user)
+        response = page.goto(path)
+        assert response is not None
+        assert response.status == 200, f"{path} as {user}: HTTP {response.status}"
+        if user is not None:
+            # Really signed in as this person, not bounced to the login or MFA setup page.
+            assert page.url.endswith(path), f"{path} as {user} ended at {page.url}"
+        problems = _serious_violations(page)
+        if problems:
+            report.append(f"{path} as {user or 'anonymous'}:\n" + "\n".join(problems))
+    assert not report, "axe found serious or critical violations:\n" + "\n\n".join(report)
+
+
 def test_every_page_passes_axe(page: Page, login_as, alice, bob, erin, grace):
     pages = [
         (None, "/accounts/login/"),
@@ -108,21 +127,7 @@ def test_every_page_passes_axe(page: Page, login_as, alice, bob, erin, grace):
         (alice, "/accounts/2fa/"),
         (alice, "/accounts/password/change/"),
     ]
-    report = []
-    for user, path in pages:
-        page.context.clear_cookies()
-        if user is not None:
-            login_as(user)
-        response = page.goto(path)
-        assert response is not None
-        assert response.status == 200, f"{path} as {user}: HTTP {response.status}"
-        if user is not None:
-            # Really signed in as this person, not bounced to the login or MFA setup page.
-            assert page.url.endswith(path), f"{path} as {user} ended at {page.url}"
-        problems = _serious_violations(page)
-        if problems:
-            report.append(f"{path} as {user or 'anonymous'}:\n" + "\n".join(problems))
-    assert not report, "axe found serious or critical violations:\n" + "\n\n".join(report)
+    assert_pages_pass_axe(page, login_as, pages)
 
 
 def test_stylesheet_is_served(page: Page):
@@ -222,15 +227,4 @@ def test_program_and_recruitment_pages_pass_axe(
         (None, f"/consent/{make_consent_token(consent)}/"),
         (None, f"/r/{reference_token(reference)}/"),
     ]
-    report = []
-    for user, path in pages:
-        page.context.clear_cookies()
-        if user is not None:
-            login_as(user)
-        response = page.goto(path)
-        assert response is not None
-        assert response.status == 200, f"{path} as {user}: HTTP {response.status}"
-        problems = _serious_violations(page)
-        if problems:
-            report.append(f"{path} as {user or 'anonymous'}:\n" + "\n".join(problems))
-    assert not report, "axe found serious or critical violations:\n" + "\n\n".join(report)
+    assert_pages_pass_axe(page, login_as, pages)
