@@ -533,3 +533,22 @@ def test_program_detail_sends_other_students_to_the_public_page(client, bob, pro
     assert response.url == reverse("program_public", args=["lincoln-high", "peer-mentors"])
     Program.objects.filter(pk=program.pk).update(is_published=False)
     assert client.get(reverse("program_detail", args=[program.pk])).status_code == 404
+
+
+def test_program_page_links_to_every_recruitment_tool(client, alice, frank, program, cohort):
+    client.force_login(alice)
+    content = client.get(reverse("program_detail", args=[program.pk])).content.decode()
+    for name in [
+        "application_review",
+        "participant_list",
+        "event_list",
+        "screening_attention",
+        "consent_list",
+        "rubric_edit",
+    ]:
+        assert f'href="{reverse(name, args=[program.pk])}"' in content, name
+    assert f'href="{reverse("application_form_edit", args=[program.pk, "mentor"])}"' in content
+    client.force_login(frank)  # an educator oversees but does not manage
+    content = client.get(reverse("program_detail", args=[program.pk])).content.decode()
+    assert f'href="{reverse("application_review", args=[program.pk])}"' in content
+    assert f'href="{reverse("consent_list", args=[program.pk])}"' not in content
