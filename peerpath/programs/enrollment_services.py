@@ -35,10 +35,10 @@ class AlreadyEnrolled(EnrollmentError):
 
 
 def students_of(program: Program) -> Any:
-    """Active student members of the program's school, by name."""
+    """Active student members of the program's school and partner schools, by name."""
     return (
         User.objects.filter(
-            memberships__organization=program.organization,
+            memberships__organization__in=program.school_ids(),
             memberships__role=Role.STUDENT,
             memberships__is_active=True,
         )
@@ -51,7 +51,7 @@ def is_student_of(user: Any, program: Program) -> bool:
     return bool(
         user.is_authenticated
         and user.memberships.filter(
-            organization=program.organization, role=Role.STUDENT, is_active=True
+            organization__in=program.school_ids(), role=Role.STUDENT, is_active=True
         ).exists()
     )
 
@@ -232,6 +232,7 @@ def _resolve_students(program: Program, cohort: Cohort, rows: list[CsvRow]) -> N
     )
     by_username = {user.username: user for user in candidates}
     by_email = {user.email.lower(): user for user in candidates if user.email}
+    school_ids = set(program.school_ids())
     enrolled = set(
         Participant.objects.filter(
             cohort=cohort, role=ParticipantRole.MENTEE, user__in=[user.pk for user in candidates]
@@ -254,7 +255,7 @@ def _resolve_students(program: Program, cohort: Cohort, rows: list[CsvRow]) -> N
             user = user_by_name or user_by_email
             if user is not None:
                 key = user.pk
-                if not _is_active_student(user, program):
+                if not _is_active_student(user, school_ids):
                     row.problems.append(
                         _("%(who)s is not a student at %(school)s.")
                         % {"who": row.username or row.email, "school": program.organization.name}
@@ -268,9 +269,9 @@ def _resolve_students(program: Program, cohort: Cohort, rows: list[CsvRow]) -> N
             first_line[key] = row.line
 
 
-def _is_active_student(user: User, program: Program) -> bool:
+def _is_active_student(user: User, school_ids: set[int]) -> bool:
     return any(
-        m.organization_id == program.organization_id and m.role == Role.STUDENT and m.is_active
+        m.organization_id in school_ids and m.role == Role.STUDENT and m.is_active
         for m in user.memberships.all()
     )
 

@@ -84,6 +84,10 @@ class Program(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def school_ids(self) -> list[int]:
+        """The school that runs the program and its partner schools: where its students come from."""
+        return [self.organization_id, *self.partner_schools.values_list("pk", flat=True)]
+
     def current_cohort(self) -> "Cohort | None":
         return self.cohorts.order_by("-starts_on", "-id").first()
 

@@ -2,7 +2,7 @@
 
 Staff of the program's school (or of a partner school, or of the district above) see a program;
 admins and coordinators of the school and the program's own coordinators manage it. Students see
-the published programs of their school and the programs they take part in.
+the published programs of their school or of a partner school, and the programs they take part in.
 """
 
 from functools import partial
@@ -19,6 +19,7 @@ def _program_rows_for_member(user: Any, prefix: str = "") -> Q:
     staff_of = policy.organization_ids(user, STAFF_ROLES)
     return (
         Q(**{f"{prefix}is_published": True, f"{prefix}organization__in": member_of})
+        | Q(**{f"{prefix}is_published": True, f"{prefix}partner_schools__in": member_of})
         | Q(**{f"{prefix}partner_schools__in": staff_of})
         | Q(**{f"{prefix}cohorts__participants__user": user})
         | Q(**{f"{prefix}staff__user": user})

@@ -299,3 +299,27 @@ def test_enrollment_pages_send_anonymous_to_login(client, program, cohort):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.url.startswith(reverse("account_login")), url
+
+
+def test_partner_school_student_can_apply_and_join(client, lincoln, jefferson, program, cohort):
+    program.partner_schools.add(jefferson)
+    eighth_grader = member(
+        jefferson, Role.STUDENT, grade=8, username="eighth", date_of_birth=born_years_ago(14)
+    )
+    client.force_login(eighth_grader)
+    assert (
+        "Apply as mentee"
+        in client.get(reverse("program_public", args=[lincoln.slug, program.slug])).content.decode()
+    )
+    assert client.get(reverse("application_apply", args=[cohort.pk, "mentee"])).status_code == 200
+    client.post(reverse("enrollment_signup", args=[program.pk]))
+    assert Participant.objects.filter(user=eighth_grader, cohort=cohort, role="mentee").exists()
+
+
+def test_partner_school_student_cannot_see_an_unpublished_program(client, jefferson, program, cohort):
+    program.partner_schools.add(jefferson)
+    program.is_published = False
+    program.save()
+    student = member(jefferson, Role.STUDENT, grade=8, username="eighth2")
+    client.force_login(student)
+    assert client.get(reverse("application_apply", args=[cohort.pk, "mentee"])).status_code == 404
