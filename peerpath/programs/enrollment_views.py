@@ -21,6 +21,7 @@ from peerpath.programs.enrollment_services import (
     validate_enrollment_csv,
 )
 from peerpath.programs.models import Participant, ParticipantRole, Program
+from peerpath.programs.queries import eligibility_problem
 from peerpath.recruitment.consent_services import child_consent_gate
 from peerpath.recruitment.services import refer_mentee
 
@@ -65,9 +66,11 @@ def enrollment_signup(request: AuthenticatedHttpRequest, program_pk: int) -> Htt
             request, _("Only students of %(school)s can sign up.") % {"school": program.organization}
         )
         return redirect("enrollment_join", program_pk=program.pk)
-    consent_problem = child_consent_gate(program=program, student=request.user, request=request)
-    if consent_problem:
-        messages.error(request, consent_problem)
+    blocked = eligibility_problem(program, request.user) or child_consent_gate(
+        program=program, student=request.user, request=request
+    )
+    if blocked:
+        messages.error(request, blocked)
         return redirect("enrollment_join", program_pk=program.pk)
     try:
         sign_up_mentee(cohort=cohort, student=request.user, request=request)

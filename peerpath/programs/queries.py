@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import Organization, User
 from peerpath.core import policy
@@ -116,3 +117,26 @@ def programs_open_to(user: Any, now: datetime.datetime | None = None) -> QuerySe
         .annotate(is_open=Exists(open_cohorts))
         .order_by("-is_open", "name")
     )
+
+
+def eligibility_problem(program: Program, user: Any) -> str | None:
+    """Why `user` may not take part in `program` (grade or age outside its range), or None.
+
+    A grade or age the school has not recorded does not exclude anyone: staff can still decide.
+    """
+    grade = (
+        user.memberships.filter(organization__in=program.school_ids(), role=Role.STUDENT, grade__isnull=False)
+        .values_list("grade", flat=True)
+        .first()
+    )
+    low, high = program.min_grade, program.max_grade
+    if grade is not None and ((low is not None and grade < low) or (high is not None and grade > high)):
+        return _("This program is for grades %(low)s to %(high)s.") % {"low": low or "K", "high": high or 12}
+    age = user.age()
+    young, old = program.min_age, program.max_age
+    if age is not None and ((young is not None and age < young) or (old is not None and age > old)):
+        return _("This program is for students aged %(young)s to %(old)s.") % {
+            "young": young or 0,
+            "old": old or 99,
+        }
+    return None

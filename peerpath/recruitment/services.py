@@ -13,6 +13,7 @@ from peerpath.core.audit import record_audit
 from peerpath.core.email import queue_email
 from peerpath.programs.enrollment_services import enroll_mentee
 from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
+from peerpath.programs.queries import eligibility_problem
 from peerpath.recruitment.models import Application, Nomination, Question
 
 Status = Application.Status
@@ -48,6 +49,10 @@ class IllegalTransition(RecruitmentError):
 
 
 class ApplicationsClosed(RecruitmentError):
+    pass
+
+
+class NotEligible(RecruitmentError):
     pass
 
 
@@ -137,6 +142,9 @@ def submit_application(
         raise AlreadyApplied(
             _("You have already applied to this program for %(cohort)s.") % {"cohort": cohort.name}, existing
         )
+    problem = eligibility_problem(cohort.program, applicant)
+    if problem:
+        raise NotEligible(problem)
     if not cohort.accepts_applications(now):
         deadline = cohort.application_deadline
         if deadline is not None and (now or timezone.now()) > deadline:

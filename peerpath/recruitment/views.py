@@ -15,6 +15,7 @@ from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.core import policy
 from peerpath.core.roles import STAFF_ROLES, Role
 from peerpath.programs.models import Cohort, ParticipantRole, Program
+from peerpath.programs.queries import eligibility_problem
 from peerpath.recruitment import queries, services
 from peerpath.recruitment.consent_services import child_consent_gate
 from peerpath.recruitment.forms import ApplicationForm, NominationForm, QuestionForm, StatusForm
@@ -145,9 +146,11 @@ def application_apply(request: AuthenticatedHttpRequest, cohort_pk: int, role: s
     program = cohort.program
     questions = queries.form_questions(program, role)
     context: dict[str, Any] = {"cohort": cohort, "program": program, "role": role}
-    consent_problem = child_consent_gate(program=program, student=request.user, request=request)
-    if consent_problem:
-        context.update(problem=consent_problem, consent_needed=True)
+    blocked = eligibility_problem(program, request.user) or child_consent_gate(
+        program=program, student=request.user, request=request
+    )
+    if blocked:
+        context.update(problem=blocked, blocked=True)
         return render(request, "recruitment/apply.html", context)
     if request.method == "POST":
         form = ApplicationForm(request.POST, questions=questions, program=program)
@@ -168,6 +171,9 @@ def application_apply(request: AuthenticatedHttpRequest, cohort_pk: int, role: s
                 return render(request, "recruitment/apply.html", context)
             except services.ApplicationsClosed as error:
                 context.update(problem=str(error), closed=True)
+                return render(request, "recruitment/apply.html", context)
+            except services.NotEligible as error:
+                context.update(problem=str(error), blocked=True)
                 return render(request, "recruitment/apply.html", context)
             messages.success(request, _("Thank you! Your application has been received."))
             return redirect("application_detail", application.pk)

@@ -397,3 +397,12 @@ def test_apply_peer_tutoring_records_subject_levels(client, bob, program, cohort
     assert "Which subjects would you like help with?" in client.get(url).content.decode()
     client.post(url, _form_data(subject_0="hard"))
     assert Application.objects.get().subjects == [{"subject": "Algebra", "level": "hard"}]
+
+
+def test_apply_page_explains_when_the_grade_is_outside_the_program(client, bob, cohort):
+    cohort.program.min_grade, cohort.program.max_grade = 6, 8
+    cohort.program.save()
+    client.force_login(bob)  # grade 11
+    content = client.get(reverse("application_apply", args=[cohort.pk, "mentee"])).content.decode()
+    assert "This program is for grades 6 to 8." in content
+    assert "Send my application" not in content

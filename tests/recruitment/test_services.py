@@ -184,3 +184,16 @@ def test_recruitment_funnel_counts_per_source(program, cohort, alice, jefferson_
     assert (rows["flyer"].applications, rows["flyer"].reached_interview, rows["flyer"].approved) == (3, 1, 1)
     assert (rows["counselor"].applications, rows["counselor"].reached_interview) == (1, 1)
     assert rows["nomination"].applications == 0
+
+
+def test_submit_application_refuses_a_grade_outside_the_program(cohort, lincoln):
+    from peerpath.core.roles import Role
+    from peerpath.recruitment.services import NotEligible, submit_application
+    from tests.factories import member
+
+    cohort.program.min_grade, cohort.program.max_grade = 9, 10
+    cohort.program.save()
+    senior = member(lincoln, Role.STUDENT, grade=12, username="senior")
+    with pytest.raises(NotEligible, match="This program is for grades 9 to 10."):
+        submit_application(cohort=cohort, applicant=senior, role="mentee", answers={})
+    assert not Application.objects.filter(applicant=senior).exists()
