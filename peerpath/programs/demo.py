@@ -385,6 +385,30 @@ def _load_personas(lincoln: Organization, alice: User, today: datetime.date) -> 
             "expires_on": today + datetime.timedelta(days=365),
         },
     )
+    # bob is 16: his father consented, so bob is ready to match.
+    paul, _ = User.objects.get_or_create(
+        username="paul",
+        defaults={
+            "first_name": "Paul",
+            "last_name": "Nguyen",
+            "email": "paul.nguyen@example.net",
+            "password": make_password(DEMO_PASSWORD),
+        },
+    )
+    Membership.objects.get_or_create(user=paul, organization=lincoln, role=Role.GUARDIAN)
+    GuardianLink.objects.get_or_create(guardian=paul, student=bob, defaults={"organization": lincoln})
+    Consent.objects.get_or_create(
+        program=program,
+        student=bob,
+        guardian=paul,
+        defaults={
+            "status": Consent.Status.GIVEN,
+            "covers": f"{program.name}: weekly meetings at school, messages visible to staff.",
+            "orientation_acknowledged": True,
+            "expires_at": timezone.now() + datetime.timedelta(days=14),
+            "answered_at": timezone.now(),
+        },
+    )
     Participant.objects.get_or_create(cohort=cohort, user=carol, role="mentee")
     Consent.objects.get_or_create(
         program=program,

@@ -8,7 +8,8 @@ from django.core.management import call_command
 
 from peerpath.accounts.models import GuardianLink, Membership, Organization, User
 from peerpath.core.roles import STAFF_ROLES, Role
-from peerpath.programs.models import Program
+from peerpath.matching.eligibility import matchability
+from peerpath.programs.models import Participant, Program
 from peerpath.recruitment.models import Application
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,12 @@ def test_load_demo_builds_riverside_and_is_idempotent(capsys):
     for program in Program.objects.all():
         statuses = set(Application.objects.filter(cohort__program=program).values_list("status", flat=True))
         assert statuses == set(Application.Status.values), program.name
+    # bob (approved, screened, his father consented) is ready to match; carol too.
+    participants = Participant.objects.filter(
+        user__username__in=["bob", "carol"], cohort__program__slug="peer-mentors"
+    )
+    gates = matchability(participants.select_related("user", "cohort"))
+    assert [result.is_matchable for result in gates.values()] == [True, True]
     output = capsys.readouterr().out
     assert "alice" in output
     assert "peerpath-demo" in output
