@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "peerpath.accounts",
     "peerpath.programs",
     "peerpath.recruitment",
+    "peerpath.training",
+    "peerpath.mentorships",
     "peerpath.matching",
     "peerpath.api",
 ]

@@ -18,6 +18,10 @@ urlpatterns = [
     path("", include("peerpath.recruitment.urls")),
     path("", include("peerpath.recruitment.screening_urls")),
     path("", include("peerpath.recruitment.consent_urls")),
+    path("", include("peerpath.training.urls")),
+    path("", include("peerpath.training.resource_urls")),
+    path("", include("peerpath.training.progress_urls")),
+    path("", include("peerpath.training.certificate_urls")),
     # Same pattern as allauth's, listed first so that bad reset links are audited.
     re_path(
         r"^accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",

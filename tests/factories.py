@@ -8,7 +8,9 @@ from django.utils import timezone
 from peerpath.accounts.models import GuardianLink, Membership, Organization, User
 from peerpath.core.roles import Role
 from peerpath.programs.models import Cohort, Participant, Program
+from peerpath.mentorships.models import Match
 from peerpath.recruitment.models import Application, BackgroundCheck, Consent
+from peerpath.training.models import Completion, Module, QuizChoice, QuizQuestion, Requirement
 
 PASSWORD = "correct-horse-battery"
 
@@ -144,3 +146,61 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     guardian = factory.SubFactory(UserFactory)
     status = Consent.Status.GIVEN
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+
+
+# Training and matches ----------------------------------------------------------------------------
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Module
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    summary = "How to listen so that your mentee talks."
+    pass_mark = 80
+
+
+def quiz_question(
+    module: Module, *, right: str = "Ask an open question", wrong: str = "Change the subject"
+) -> QuizQuestion:
+    """A one-answer question with one right and one wrong choice."""
+    question = QuizQuestion.objects.create(
+        module=module,
+        scenario="Your mentee says they had a bad week.",
+        prompt="What do you do first?",
+        explanation="Open questions invite the mentee to say more.",
+    )
+    QuizChoice.objects.create(question=question, text=right, is_correct=True, order=0)
+    QuizChoice.objects.create(question=question, text=wrong, is_correct=False, order=1)
+    return question
+
+
+class CompletionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Completion
+
+    module = factory.SubFactory(ModuleFactory)
+    user = factory.SubFactory(UserFactory)
+    completed_at = factory.LazyFunction(timezone.now)
+    score = 100
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Requirement
+
+    program = factory.SubFactory(ProgramFactory)
+    module = factory.SubFactory(ModuleFactory)
+    role = "mentor"
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Match
+
+    cohort = factory.SubFactory(CohortFactory)
+    mentor = factory.SubFactory(UserFactory)
+    mentee = factory.SubFactory(UserFactory)
+    status = Match.Status.ACTIVE
+    started_at = factory.LazyFunction(timezone.now)

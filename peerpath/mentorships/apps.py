@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MentorshipsConfig(AppConfig):
+    name = "peerpath.mentorships"
+    label = "mentorships"
+    verbose_name = "Mentorships"
+
+    def ready(self) -> None:
+        from peerpath.mentorships import policies  # noqa: F401
