@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from peerpath.accounts.models import GuardianLink, Membership, Organization, User
 from peerpath.core.roles import Role
-from peerpath.programs.models import Cohort, Participant, Program
 from peerpath.mentorships.models import Match
+from peerpath.programs.models import Cohort, Participant, Program
 from peerpath.recruitment.models import Application, BackgroundCheck, Consent
 from peerpath.training.models import Completion, Module, QuizChoice, QuizQuestion, Requirement
 
