@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite needs outside Python is here: PostgreSQL answering on
-# 127.0.0.1:5432 with a `test` database, and Debian's chromium for the browser tests.
+# 127.0.0.1:5432 with a `test` database, Debian's chromium for the browser tests, and Pango for
+# WeasyPrint.
 # Installs them with apt when run as root on a machine that lacks them.
 set -euo pipefail
 
@@ -14,6 +15,12 @@ apt_install() {
 if [ ! -x /usr/bin/chromium ]; then
   echo "Installing Debian's chromium for the browser tests..."
   apt_install chromium
+fi
+
+# WeasyPrint (PDF certificates) needs Pango.
+if ! ldconfig -p | grep -q "libpango-1.0"; then
+  echo "Installing Pango for WeasyPrint..."
+  apt_install libpango-1.0-0 libpangoft2-1.0-0
 fi
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
