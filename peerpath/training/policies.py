@@ -5,6 +5,7 @@ admins and coordinators manage them. A person's completions and certificates are
 school staff's to see.
 """
 
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
@@ -26,6 +27,9 @@ def _published_in_member_orgs(user: Any, prefix: str = "") -> Q:
 
 policy.register("training.Module", "view", roles=STAFF_ROLES, own=_published_in_member_orgs)
 policy.register("training.Module", "manage", roles=MANAGER_ROLES)
+policy.register(
+    "training.Lesson", "view", roles=STAFF_ROLES, own=partial(_published_in_member_orgs, prefix="module__")
+)
 policy.register("training.Lesson", "manage", roles=MANAGER_ROLES)
 policy.register("training.QuizQuestion", "manage", roles=MANAGER_ROLES)
 policy.register("training.Completion", "view", roles=STAFF_ROLES, own=lambda user: Q(user=user))
