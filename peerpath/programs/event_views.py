@@ -43,6 +43,7 @@ from peerpath.programs.event_services import (
     update_event,
 )
 from peerpath.programs.models import Event, Program
+from peerpath.training.progress_services import credit_workshop_attendance
 
 EVENT_PAGE_SIZE = 20
 
@@ -211,6 +212,7 @@ def event_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             recorded_by=request.user,
             request=request,
         )
+        credit_workshop_attendance(event=event, actor=request.user)
         messages.success(
             request,
             _("Attendance saved: %(present)d of %(total)d present.")
