@@ -54,6 +54,24 @@ AUTHORIZATION_TESTED = {
     "quiz_question_delete",
     "quiz_take",
     "quiz_result",
+    # tests/training/test_progress.py, test_workshops.py, test_roleplay.py
+    "my_training",
+    "training_matrix",
+    "training_matrix_csv",
+    "training_reminders",
+    "training_requirements",
+    "training_requirement_delete",
+    "workshop_credits",
+    "workshop_credit_delete",
+    "roleplay_checklists",
+    "roleplay_record",
+    # tests/training/test_resources.py
+    "resource_list",
+    "resource_create",
+    "resource_detail",
+    "resource_edit",
+    "resource_delete",
+    "resource_file",
     # tests/programs/test_events.py
     "event_list",
     "event_create",
@@ -102,6 +120,9 @@ AUTHORIZATION_TESTED = {
     "background_check_add",
     "background_check_edit",
     "screening_attention",
+    # tests/training/test_certificates.py
+    "certificate_issue",
+    "certificate_pdf",
 }
 # Open to everyone by design.
 PUBLIC = {
@@ -113,6 +134,8 @@ PUBLIC = {
     # Signed one-time links: the token is the credential; bad or used tokens change nothing.
     "consent_respond",
     "reference_respond",
+    # The signed code is the credential; a tampered one shows "could not be verified".
+    "certificate_verify",
 }
 
 

@@ -14,7 +14,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from peerpath.core import policy
-from peerpath.matching.eligibility import CONSENT, SCREENED, Matchability, matchability
+from peerpath.matching.eligibility import CONSENT, SCREENED, Gate, Matchability, matchability, training_gates
+from peerpath.mentorships.models import Match
 from peerpath.programs.models import Cohort, Participant, ParticipantRole, Phase, Program
 from peerpath.programs.queries import ENROLLED
 from peerpath.recruitment.models import Application
@@ -46,18 +47,26 @@ class Pipeline:
     unscreened_count: int = 0
     missing_consent: list[Matchability] = field(default_factory=list)
     missing_consent_count: int = 0
+    lapsed_matches: list["LapsedMatch"] = field(default_factory=list)
 
     @property
     def not_matchable(self) -> dict[str, int]:
         return {role: self.enrolled[role] - self.matchable[role] for role in self.enrolled}
 
     @property
+    def lapsed_count(self) -> int:
+        return len(self.lapsed_matches)
+
+    @property
     def needs_attention(self) -> bool:
-        return bool(self.waiting_count or self.unscreened_count or self.missing_consent_count)
+        return bool(
+            self.waiting_count or self.unscreened_count or self.missing_consent_count or self.lapsed_count
+        )
 
 
 def cohort_pipeline(cohort: Cohort, now: datetime.datetime | None = None) -> Pipeline:
-    """Where a cohort's people stand, from application to matchable, in six queries whatever its size."""
+    """Where a cohort's people stand, from application to matchable, and the matches whose mentor's
+    training lapsed, in a fixed number of queries whatever its size."""
     now = now or timezone.now()
     cutoff = now - STALE_AFTER
     waiting = Q(status__in=WAITING_STATUSES, updated__lt=cutoff)
@@ -106,7 +115,49 @@ def cohort_pipeline(cohort: Cohort, now: datetime.datetime | None = None) -> Pip
         unscreened_count=len(unscreened),
         missing_consent=missing_consent[:ATTENTION_LIMIT],
         missing_consent_count=len(missing_consent),
+        lapsed_matches=matches_with_lapsed_training(cohort, timezone.localdate(now)),
     )
+
+
+@dataclass(frozen=True)
+class LapsedMatch:
+    """A running match whose mentor no longer meets the training requirements: flagged, never changed."""
+
+    match: Match
+    gate: Gate
+
+    @property
+    def missing(self) -> str:
+        return self.gate.detail
+
+
+RUNNING_MATCH_STATUSES = (Match.Status.ACTIVE, Match.Status.PAUSED)
+
+
+def matches_with_lapsed_training(
+    program_or_cohort: Program | Cohort, today: datetime.date | None = None
+) -> list[LapsedMatch]:
+    """Active and paused matches whose mentor's training gate is open (a refresher expired, a new
+    requirement was added), with what is missing. In two to four queries whatever the number of matches.
+    """
+    today = today or timezone.localdate()
+    if isinstance(program_or_cohort, Program):
+        matches = Match.objects.filter(cohort__program=program_or_cohort)
+    else:
+        matches = Match.objects.filter(cohort=program_or_cohort)
+    running = list(
+        matches.filter(status__in=RUNNING_MATCH_STATUSES)
+        .select_related("mentor", "mentee", "cohort")
+        .order_by("mentor__last_name", "mentor__first_name", "pk")
+    )
+    keys = {(m.mentor_id, m.cohort.program_id, ParticipantRole.MENTOR.value) for m in running}
+    gates = training_gates(keys, today) if keys else {}
+    lapsed = []
+    for match in running:
+        gate = gates[(match.mentor_id, match.cohort.program_id, ParticipantRole.MENTOR.value)]
+        if gate is not None and not gate.done:
+            lapsed.append(LapsedMatch(match=match, gate=gate))
+    return lapsed
 
 
 @dataclass

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.accounts.models import Organization, User
 from peerpath.accounts.services import record_student_record_view
+from peerpath.analytics.queries import matches_with_lapsed_training
 from peerpath.core import policy
 from peerpath.programs.models import Cohort, Program
 from peerpath.recruitment.models import Application, BackgroundCheck, Interview, RubricCriterion
@@ -505,7 +506,8 @@ def background_check_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @login_required
 @require_GET
 def screening_attention(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResponse:
-    """What a coordinator must chase: mentors without a current clear check, references overdue."""
+    """What a coordinator must chase: mentors without a current clear check, references overdue,
+    running matches whose mentor's training lapsed."""
     program = _get_program(request, program_pk, "manage")
     cohorts = program.cohorts.order_by("-starts_on", "-id")
     form = ReviewFilterForm(request.GET or None, cohorts=cohorts)
@@ -519,6 +521,7 @@ def screening_attention(request: AuthenticatedHttpRequest, program_pk: int) -> H
             "form": form,
             "people": people_needing_checks(program, cohort),
             "references": list(overdue_references(cohort)),
+            "lapsed_matches": matches_with_lapsed_training(cohort) if cohort else [],
             "can_manage_checks": _may_manage_checks(request.user, program.organization_id),
             "here": request.get_full_path(),
         },

@@ -71,6 +71,13 @@ class Cell:
         return _("To do")
 
     @property
+    def text(self) -> str:
+        """The label with the score: built here, not in the template, because a matrix has thousands."""
+        if self.score is None:
+            return self.label
+        return _("%(label)s · %(score)s%%") % {"label": self.label, "score": self.score}
+
+    @property
     def needs_action(self) -> bool:
         return self.status != Status.DONE
 

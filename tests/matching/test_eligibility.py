@@ -147,7 +147,7 @@ def test_matchability_queries_do_not_grow(cohort, lincoln, django_assert_num_que
         mentee = member(lincoln, Role.STUDENT, username=f"e{number}", date_of_birth=born_years_ago(14))
         ParticipantFactory(cohort=cohort, user=mentee, role="mentee")
     participants = list(Participant.objects.filter(cohort=cohort).select_related("user", "cohort"))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         results = matchability(participants)
     assert len(results) == 2 * count
     assert sum(result.is_matchable for result in results.values()) == count

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from peerpath.accounts.demo import DEMO_PASSWORD, load_demo
 from peerpath.programs.demo import load_demo_programs
+from peerpath.training.demo import load_demo_training
 
 
 class Command(BaseCommand):
@@ -10,9 +11,11 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         summary = load_demo()
         programs = load_demo_programs()
+        training = load_demo_training()
         self.stdout.write(
             f"Demo ready: {summary.organizations} organizations, {summary.students} students, "
-            f"{summary.staff} staff, {summary.guardians} guardians, {programs} programs."
+            f"{summary.staff} staff, {summary.guardians} guardians, {programs} programs, "
+            f"{training.modules} training modules, {training.matches} active matches."
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in summary.logins:
