@@ -6,11 +6,12 @@ completions and workshop attendance are each loaded in one query, and the grid i
 
 import datetime
 import enum
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -65,9 +66,9 @@ class Cell:
         if self.status == Status.EXPIRED and self.expires_at is not None:
             return _("Expired %(date)s") % {"date": _date(self.expires_at)}
         if self.status == Status.OVERDUE and self.due_on is not None:
-            return _("Overdue since %(date)s") % {"date": date_format(self.due_on, "SHORT_DATE_FORMAT")}
+            return _("Overdue since %(date)s") % {"date": _short_date(self.due_on)}
         if self.due_on is not None:
-            return _("Due %(date)s") % {"date": date_format(self.due_on, "SHORT_DATE_FORMAT")}
+            return _("Due %(date)s") % {"date": _short_date(self.due_on)}
         return _("To do")
 
     @property
@@ -141,7 +142,19 @@ class ProgramPath:
 
 
 def _date(moment: datetime.datetime) -> str:
-    return date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT")
+    return _short_date(timezone.localtime(moment).date())
+
+
+def _short_date(day: datetime.date) -> str:
+    return _short_date_in(day, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_date_in(day: datetime.date, language: str) -> str:
+    """Pure memoisation of formatting (no data is kept): a 200 × 10 matrix formats a few hundred
+    distinct dates thousands of times."""
+    with translation.override(language):
+        return date_format(day, "SHORT_DATE_FORMAT")
 
 
 # Requirements --------------------------------------------------------------------------------------
