@@ -12,6 +12,7 @@ from django.db import transaction
 from peerpath.accounts.models import Organization
 from peerpath.core.audit import record_audit
 from peerpath.training.models import Lesson, Module, QuizChoice, QuizQuestion, Resource
+from peerpath.training.services import sanitize_lesson_html
 
 
 @dataclass(frozen=True)
@@ -1108,11 +1109,18 @@ def _load_module(organization: Organization, item: LibraryModule) -> tuple[Modul
     for order, lesson_item in enumerate(item.lessons):
         if order < len(lessons):
             lesson = lessons[order]
-            lesson.title, lesson.body_html, lesson.order = lesson_item.title, lesson_item.body_html, order
+            lesson.title, lesson.body_html, lesson.order = (
+                lesson_item.title,
+                sanitize_lesson_html(lesson_item.body_html),
+                order,
+            )
             lesson.save(update_fields=["title", "body_html", "order", "updated"])
         else:
             Lesson.objects.create(
-                module=module, title=lesson_item.title, body_html=lesson_item.body_html, order=order
+                module=module,
+                title=lesson_item.title,
+                body_html=sanitize_lesson_html(lesson_item.body_html),
+                order=order,
             )
     Lesson.objects.filter(pk__in=[lesson.pk for lesson in lessons[len(item.lessons) :]]).delete()
 
