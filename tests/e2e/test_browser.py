@@ -228,3 +228,86 @@ def test_program_and_recruitment_pages_pass_axe(
         (None, f"/r/{reference_token(reference)}/"),
     ]
     assert_pages_pass_axe(page, login_as, pages)
+
+
+def test_training_pages_pass_axe(page: Page, login_as, alice, bob, program, cohort, lincoln):
+    import datetime
+    import uuid
+
+    from django.utils import timezone
+
+    from peerpath.programs.models import Event
+    from peerpath.training.certificate_services import issue_certificate, verification_code
+    from peerpath.training.models import Lesson, RolePlayChecklist
+    from peerpath.training.services import submit_quiz
+    from tests.factories import ModuleFactory, ParticipantFactory, RequirementFactory, quiz_question
+
+    module = ModuleFactory(organization=lincoln, title="Active listening")
+    Lesson.objects.create(module=module, title="Why listening matters", body_html="<p>Listen first.</p>")
+    question = quiz_question(module)
+    RequirementFactory(program=program, module=module)
+    ParticipantFactory(cohort=cohort, user=bob, role="mentor")
+    right = question.choices.get(is_correct=True)
+    attempt = submit_quiz(
+        module=module, user=bob, answers={str(question.pk): [right.pk]}, submit_token=uuid.uuid4()
+    )
+    certificate = issue_certificate(user=bob, organization=lincoln)
+    RolePlayChecklist.objects.create(
+        organization=lincoln, title="Listening skills", skills=["Asks open questions"]
+    )
+    start = timezone.now() + datetime.timedelta(days=2)
+    workshop = Event.objects.create(
+        program=program,
+        kind="training",
+        title="Training night",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+    )
+    p = program.pk
+    assert_pages_pass_axe(
+        page,
+        login_as,
+        [
+            *[
+                (alice, path)
+                for path in [
+                    "/training/",
+                    "/training/modules/new/",
+                    f"/training/modules/{module.pk}/edit/",
+                    f"/training/modules/{module.pk}/lessons/new/",
+                    f"/training/modules/{module.pk}/quiz/edit/",
+                    f"/programs/{p}/training/",
+                    f"/programs/{p}/training/requirements/",
+                    f"/org/{lincoln.slug}/roleplay-checklists/",
+                    f"/events/{workshop.pk}/roleplay/",
+                    "/resources/",
+                    "/resources/new/",
+                ]
+            ],
+            (bob, "/training/"),
+            (bob, f"/training/modules/{module.pk}/"),
+            (bob, f"/training/attempts/{attempt.pk}/"),
+            (bob, "/training/my/"),
+            (bob, "/training/certificate/"),
+            (bob, "/resources/"),
+            (None, f"/verify/{verification_code(certificate)}/"),
+        ],
+    )
+
+
+def test_quiz_taking_in_the_browser_grades_on_the_server(page: Page, login_as, bob, lincoln):
+    from peerpath.training.models import Attempt, Completion
+    from tests.factories import ModuleFactory, quiz_question
+
+    module = ModuleFactory(organization=lincoln, title="Confidentiality", validity_days=365)
+    quiz_question(module, right="Tell the coordinator today", wrong="Keep the secret")
+    login_as(bob)
+    page.goto(f"/training/modules/{module.pk}/quiz/")
+    assert "correct" not in page.content().lower()  # no answer key before submitting
+    page.get_by_label("Tell the coordinator today").check()
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.locator("main")).to_contain_text("100")
+    expect(page.locator("main")).to_contain_text("Open questions invite the mentee to say more.")
+    attempt = Attempt.objects.get(user=bob, module=module)
+    assert (attempt.score, attempt.passed) == (100, True)
+    assert Completion.objects.get(user=bob, module=module).expires_at is not None
