@@ -2,6 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+def split_tags(text: str) -> list[str]:
+    """Comma-separated tags, trimmed and lower-cased, duplicates removed."""
+    return list(dict.fromkeys(tag.strip().lower() for tag in text.split(",") if tag.strip()))
+
+
 class AuditSearchForm(forms.Form):
     q = forms.CharField(label=_("Person or object"), required=False, max_length=100)
     action = forms.CharField(label=_("Action"), required=False, max_length=64)

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from peerpath.accounts.models import Organization, User
 from peerpath.accounts.queries import user_by_login
+from peerpath.core.forms import split_tags
 from peerpath.core.roles import Role
 from peerpath.programs.models import ParticipantRole, Program
 from peerpath.recruitment.models import Application, Question
@@ -22,11 +23,6 @@ MAX_TAGS = 20
 def split_lines(text: str) -> list[str]:
     """Non-empty lines, stripped, duplicates removed (first one kept)."""
     return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
-
-
-def split_tags(text: str) -> list[str]:
-    """Comma-separated tags, trimmed and lower-cased, duplicates removed."""
-    return list(dict.fromkeys(tag.strip().lower() for tag in text.split(",") if tag.strip()))
 
 
 class QuestionForm(forms.Form):

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peerpath.accounts.models import Organization
 from peerpath.core.models import TimeStampedModel
@@ -217,7 +218,7 @@ class BackgroundCheck(TimeStampedModel):
 
     class Result(models.TextChoices):
         PENDING = "pending", _("Pending")
-        CLEAR = "clear", _("Clear")
+        CLEAR = "clear", pgettext_lazy("background check result", "Clear")
         FLAGGED = "flagged", _("Flagged")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="background_checks")

@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peerpath.accounts.models import User
 from peerpath.core import policy
@@ -56,7 +57,7 @@ CHECK_LABELS = {
     CHECK_MISSING: _("Missing"),
     CHECK_PENDING: _("Pending"),
     CHECK_EXPIRING: _("Expiring soon"),
-    CHECK_CLEAR: _("Clear"),
+    CHECK_CLEAR: pgettext_lazy("background check result", "Clear"),
 }
 CHECK_NEEDS_ATTENTION = (CHECK_FLAGGED, CHECK_EXPIRED, CHECK_MISSING, CHECK_EXPIRING)
 

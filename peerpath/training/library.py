@@ -1070,7 +1070,7 @@ def load_training_library(*, organization: Organization) -> int:
     """Create or refresh the starter modules (and add missing starter resources) in `organization`.
 
     Modules are matched by `library_key`: their text, lessons and quiz are brought up to date, while a
-    school's own settings (published, pass mark, attempts allowed) are kept. Quiz questions are
+    school's own settings (published, pass mark, attempts allowed, validity) are kept. Quiz questions are
     replaced. Starter resources are only added when missing, so a coordinator's edits stay.
     Returns the number of modules written.
     """
@@ -1097,6 +1097,13 @@ def _load_module(organization: Organization, item: LibraryModule) -> tuple[Modul
         organization=organization,
         library_key=item.key,
         defaults={
+            "title": item.title,
+            "summary": item.summary,
+            "topic": item.topic,
+            "estimated_minutes": item.estimated_minutes,
+        },
+        # How long a refresher stays valid is the school's setting once the module exists.
+        create_defaults={
             "title": item.title,
             "summary": item.summary,
             "topic": item.topic,

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from peerpath.accounts.models import Organization
 from peerpath.core import policy
 from peerpath.core.roles import MANAGER_ROLES, STAFF_ROLES, Role
 
@@ -17,11 +18,13 @@ MEMBER_ROLES = [Role.STUDENT, Role.GUARDIAN, *STAFF_ROLES]
 
 
 def _published_in_member_orgs(user: Any, prefix: str = "") -> Q:
-    return Q(
-        **{
-            f"{prefix}is_published": True,
-            f"{prefix}organization__in": policy.organization_ids(user, MEMBER_ROLES),
-        }
+    """Published rows of the person's schools and of the districts above them (a district's modules
+    serve all its schools)."""
+    member_of = policy.organization_ids(user, MEMBER_ROLES)
+    above = Organization.objects.filter(pk__in=member_of, parent__isnull=False).values("parent_id")
+    published = Q(**{f"{prefix}is_published": True})
+    return published & (
+        Q(**{f"{prefix}organization__in": member_of}) | Q(**{f"{prefix}organization__in": above})
     )
 
 

@@ -11,8 +11,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import Organization
+from peerpath.core.forms import split_tags
 from peerpath.programs.models import Program
-from peerpath.recruitment.forms import split_tags
 from peerpath.training.models import Resource
 
 MAX_FILE_BYTES = 10 * 1024 * 1024

@@ -367,3 +367,12 @@ def test_module_with_quiz_cannot_be_completed_by_reading(client, bob, module):
     client.force_login(bob)
     client.post(reverse("module_complete", args=[module.pk]))
     assert not Completion.objects.exists()
+
+
+def test_student_can_take_a_district_module_required_by_their_school(client, bob, riverside, lincoln):
+    from tests.factories import ModuleFactory
+
+    district_module = ModuleFactory(organization=riverside, title="District safeguarding")
+    client.force_login(bob)
+    assert "District safeguarding" in client.get(reverse("module_list")).content.decode()
+    assert client.get(reverse("module_detail", args=[district_module.pk])).status_code == 200
