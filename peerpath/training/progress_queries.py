@@ -216,7 +216,8 @@ class _Done:
 
 def _cell(column: Column, done: _Done | None, now: datetime.datetime, today: datetime.date) -> Cell:
     if done is not None:
-        if done.expires_at is not None and done.expires_at <= now:
+        # As in the matching gate: a completion is valid through the local day it expires.
+        if done.expires_at is not None and timezone.localdate(done.expires_at) < today:
             return Cell(Status.EXPIRED, column.due_on, done.completed_at, done.expires_at, done.score)
         return Cell(Status.DONE, column.due_on, done.completed_at, done.expires_at, done.score)
     if column.due_on is not None and column.due_on < today:
