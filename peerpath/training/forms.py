@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import Organization
 from peerpath.training.models import Module, QuizQuestion
+from peerpath.training.services import MODULE_FIELDS
 
 MAX_LESSON_FILE_BYTES = 5 * 1024 * 1024
 # Extension -> (first bytes, a member an Office file of that kind must have).
@@ -55,16 +56,7 @@ class ModuleForm(forms.ModelForm):
 
     class Meta:
         model = Module
-        fields = [
-            "title",
-            "summary",
-            "topic",
-            "estimated_minutes",
-            "pass_mark",
-            "max_attempts",
-            "validity_days",
-            "is_published",
-        ]
+        fields = list(MODULE_FIELDS)
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(
