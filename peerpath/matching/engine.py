@@ -1,0 +1,941 @@
+"""The matching engine: score mentee-mentor pairs, then assign them exactly.
+
+Pure Python + numpy/scipy, no Django: `Side` arrays in, `EngineResult` out. `services.py` maps the ORM to
+these dataclasses and ids back.
+
+Scoring (`score_pairs`) runs in chunks of mentee rows so that no n x m float matrix is ever held for large
+schools. Each chunk computes the hard-constraint mask first, then the components of the feasible pairs only,
+each in [0, 1]; the pair's integer score is round(1000 * sum(weight * component)).
+
+Exactness and determinism. Every matrix product is taken over integers: tag weights (idf) are quantised to
+integers, tags are 0/1, and embeddings are quantised to integers in [-127, 127] (256 dimensions, so every
+partial sum stays below 2**24 and float32 holds it exactly). Products are therefore exact whatever the
+chunking, the BLAS kernel or its thread count; the components are then the same element-wise formulas in
+every path. So chunked scores equal unchunked scores bit for bit, and `explain_pairs` reproduces them.
+
+Assignment (`match`) passes the feasible pairs with their integer scores to `assignment.solve`, which is
+exact for the chosen mode.
+"""
+
+import math
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from peerpath.matching import assignment, semantic
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+MaskArray = npt.NDArray[np.uint64]
+Pair = tuple[str, str]  # (mentee id, mentor id)
+Mode = Literal["max_total", "max_matched", "max_min", "stable"]
+
+SCORE_SCALE = 1000  # integer score = round(SCORE_SCALE * weighted total)
+DEFAULT_CHUNK_CELLS = 4_000_000  # mentee rows per chunk = this // mentor count (about 100 MB of temporaries)
+_IDF_SCALE = 16  # tag weight = round(16 * idf): integers keep products exact
+_EMBED_SCALE = 127  # embeddings as integers in [-127, 127]
+_DENSE_VOCABULARY = 2048  # tag matrices up to this many columns are multiplied dense
+
+COMPONENTS = (
+    "interests",
+    "goals",
+    "subjects",
+    "availability",
+    "language",
+    "background",
+    "semantic",
+    "request",
+)
+# Hard constraints, in the order used for exclusion counts (ties for "excluded most" go to the first).
+CONSTRAINTS = (
+    "matchable",
+    "mentor_full",
+    "same_school",
+    "grade_gap",
+    "shared_slots",
+    "shared_language",
+    "avoid",
+    "never_rematch",
+    "forbidden",
+)
+CONSTRAINT_LABELS = {
+    "matchable": "not cleared to be matched",
+    "mentor_full": "mentor has no places",
+    "same_school": "different school",
+    "grade_gap": "grade gap too small",
+    "shared_slots": "too few shared free periods",
+    "shared_language": "no shared language",
+    "avoid": "asked to avoid",
+    "never_rematch": "matched before",
+    "forbidden": "not allowed together",
+}
+
+
+# --- Inputs -------------------------------------------------------------------------------------------------
+
+
+def _csr(matrix: Any, rows: int, name: str) -> sp.csr_array:
+    result = sp.csr_array(matrix, dtype=np.int64, copy=True)
+    if result.shape[0] != rows:
+        raise ValueError(f"{name} has {result.shape[0]} rows, expected {rows}")
+    result.data[:] = 1  # tags are 0/1
+    result.sum_duplicates()
+    result.sort_indices()
+    return result
+
+
+@dataclass
+class Side:
+    """One side (mentees or mentors) as arrays, one entry per person, in the order of `ids`.
+
+    `goals` holds the mentees' goals and the mentors' strengths, in one shared vocabulary. Bit masks are
+    uint64: `languages` (bit k = language k), `availability` (bit k = weekly slot k), `background`
+    (opt-in attributes; 0 = not opted in). `embeddings` may be passed precomputed (unit rows); otherwise
+    they are computed from `texts` when the semantic weight is positive.
+    """
+
+    ids: list[str]
+    grade: IntArray
+    school: IntArray
+    interests: Any  # scipy sparse (CSR) 0/1, people x interest vocabulary
+    goals: Any  # scipy sparse 0/1, people x goal vocabulary
+    subjects: Any  # scipy sparse 0/1, people x subject vocabulary
+    languages: MaskArray
+    availability: MaskArray
+    background: MaskArray
+    texts: list[str | None] | None = None
+    capacity: IntArray | None = None  # mentors; defaults to 1 each
+    matchable: BoolArray | None = None  # defaults to True each
+    embeddings: npt.NDArray[np.float32] | None = None
+
+    def __post_init__(self) -> None:
+        n = len(self.ids)
+        if len(set(self.ids)) != n:
+            raise ValueError("ids must be unique")
+        self.grade = np.asarray(self.grade, dtype=np.int64)
+        self.school = np.asarray(self.school, dtype=np.int64)
+        self.languages = np.asarray(self.languages, dtype=np.uint64)
+        self.availability = np.asarray(self.availability, dtype=np.uint64)
+        self.background = np.asarray(self.background, dtype=np.uint64)
+        self.capacity = np.ones(n, np.int64) if self.capacity is None else np.asarray(self.capacity, np.int64)
+        self.matchable = (
+            np.ones(n, np.bool_) if self.matchable is None else np.asarray(self.matchable, dtype=np.bool_)
+        )
+        for name in ("grade", "school", "languages", "availability", "background", "capacity", "matchable"):
+            if getattr(self, name).shape != (n,):
+                raise ValueError(f"{name} must have shape ({n},)")
+        self.interests = _csr(self.interests, n, "interests")
+        self.goals = _csr(self.goals, n, "goals")
+        self.subjects = _csr(self.subjects, n, "subjects")
+        if self.texts is not None and len(self.texts) != n:
+            raise ValueError(f"texts must have {n} entries")
+        if self.embeddings is not None and self.embeddings.shape[0] != n:
+            raise ValueError(f"embeddings must have {n} rows")
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Per-program weights (>= 0) of the score components, each component being in [0, 1]."""
+
+    interests: float = 1.0
+    goals: float = 1.0
+    subjects: float = 0.5
+    availability: float = 1.0
+    language: float = 0.5
+    background: float = 0.25
+    semantic: float = 0.5
+    request: float = 2.0
+
+    def __post_init__(self) -> None:
+        for name in COMPONENTS:
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"weight {name} must be finite and >= 0, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Hard constraints. A pair is feasible only if every constraint that is on allows it.
+
+    Pair sets hold (mentee id, mentor id); unknown ids are ignored. `None` turns a numeric rule off.
+    """
+
+    require_matchable: bool = True  # both people passed the gate (`Side.matchable`)
+    same_school: bool = True
+    # With same_school on, these (mentee school, mentor school) pairs are also allowed.
+    allowed_school_pairs: frozenset[tuple[int, int]] = frozenset()
+    min_grade_gap: int | None = 1  # mentor grade - mentee grade >= this
+    min_shared_slots: int | None = 1  # at least this many common free slots
+    shared_language: bool = True  # at least one common language
+    avoid: frozenset[Pair] = frozenset()  # the mentee asked not to be matched with the mentor
+    never_rematch: frozenset[Pair] = frozenset()  # matched before and closed
+    forbidden: frozenset[Pair] = frozenset()  # anything else (e.g. a guardian's rule)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Names for explanations: index -> tag name; for bit masks, bit k -> name."""
+
+    interests: Sequence[str] = ()
+    goals: Sequence[str] = ()
+    subjects: Sequence[str] = ()
+    languages: Sequence[str] = ()
+    background: Sequence[str] = ()
+
+
+# --- Outputs ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ScoredPairs:
+    """The feasible pairs, sorted by (mentee, mentor), with integer scores, plus why others were excluded."""
+
+    rows: npt.NDArray[np.int32]  # mentee index
+    cols: npt.NDArray[np.int32]  # mentor index
+    score: IntArray
+    # exclusions[i, k]: how many mentors constraint CONSTRAINTS[k] alone excludes for mentee i
+    # (a mentor excluded by two constraints counts under both).
+    exclusions: IntArray
+    feasible_count: IntArray  # per mentee
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One pair's components, weighted contributions, score, and what the two have in common."""
+
+    mentee: int
+    mentor: int
+    components: dict[str, float]
+    contributions: dict[str, float]  # weight * component
+    score: int
+    shared_interests: tuple[int, ...]
+    shared_goals: tuple[int, ...]  # mentee goals the mentor lists as strengths
+    shared_subjects: tuple[int, ...]
+    shared_slots: int
+    shared_languages: int  # bit mask
+    shared_background: int  # bit mask (0 unless both opted in)
+    requested: bool
+
+
+@dataclass(frozen=True)
+class Assignment:
+    mentee_id: str
+    mentor_id: str
+    mentee: int
+    mentor: int
+    score: int
+    breakdown: Breakdown
+    locked: bool = False
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    mentee_id: str
+    mentee: int
+    reason: Literal["no_feasible_mentor", "better_used_elsewhere"]
+    constraint: str | None  # with no feasible mentor: the constraint that excluded the most mentors
+    excluded: int  # how many mentors that constraint excluded
+    message: str
+
+
+@dataclass
+class EngineResult:
+    mode: Mode
+    assignments: list[Assignment]
+    unmatched: list[Unmatched]
+    total: int
+    optimal: bool
+    feasible_pairs: int
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- Scoring ------------------------------------------------------------------------------------------------
+
+
+class _Cross:
+    """Exact integer products rows(A) . rows(B) of two non-negative integer matrices, by block or by pair."""
+
+    def __init__(self, a: Any, b: Any) -> None:
+        self.dense = a.shape[1] <= _DENSE_VOCABULARY
+        if self.dense:
+            self.a: Any = a.toarray().astype(np.float64)
+            self.b: Any = b.toarray().astype(np.float64)
+            self.bt: Any = np.ascontiguousarray(self.b.T)
+        else:
+            self.a, self.b = a.astype(np.float64), b.astype(np.float64)
+            self.bt = self.b.T.tocsc()
+
+    def block(self, start: int, stop: int) -> FloatArray:
+        product = self.a[start:stop] @ self.bt
+        return np.asarray(product if self.dense else product.toarray(), dtype=np.float64)
+
+    def pairs(self, rows: IntArray, cols: IntArray) -> FloatArray:
+        if self.dense:
+            return np.einsum("ij,ij->i", self.a[rows], self.b[cols])
+        return np.asarray(self.a[rows].multiply(self.b[cols]).sum(axis=1), dtype=np.float64).ravel()
+
+
+def _popcount(values: npt.NDArray[np.uint64]) -> IntArray:
+    return np.bitwise_count(values).astype(np.int64)
+
+
+def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
+    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0)
+
+
+def _index_pairs(pairs: Iterable[Pair], mentee_pos: dict[str, int], mentor_pos: dict[str, int]) -> IntArray:
+    """Known pairs as a sorted, unique (k, 2) index array."""
+    found = {(mentee_pos[a], mentor_pos[b]) for a, b in pairs if a in mentee_pos and b in mentor_pos}
+    return np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
+
+
+class Scorer:
+    """Everything `score_pairs` and `explain_pairs` share, prepared once for two sides."""
+
+    def __init__(
+        self,
+        mentees: Side,
+        mentors: Side,
+        weights: Weights,
+        constraints: Constraints,
+        requests: Collection[Pair] = (),
+    ) -> None:
+        self.mentees, self.mentors = mentees, mentors
+        self.weights, self.constraints = weights, constraints
+        self.n, self.m = len(mentees), len(mentors)
+        mentee_pos = {x: i for i, x in enumerate(mentees.ids)}
+        mentor_pos = {x: j for j, x in enumerate(mentors.ids)}
+        self.mentee_pos, self.mentor_pos = mentee_pos, mentor_pos
+
+        # Tag rarity over both sides: idf = 1 + ln((N + 1) / (df + 1)), quantised to integers.
+        if mentees.interests.shape[1] != mentors.interests.shape[1]:
+            raise ValueError("interest vocabularies differ in size")
+        people = self.n + self.m
+        df = (
+            np.asarray(mentees.interests.sum(axis=0)).ravel()
+            + np.asarray(mentors.interests.sum(axis=0)).ravel()
+        )
+        self.idf = np.rint(_IDF_SCALE * (1.0 + np.log((people + 1.0) / (df + 1.0)))).astype(np.int64)
+        weighted_a = mentees.interests @ sp.diags_array(self.idf, dtype=np.int64)
+        self.interest_cross = _Cross(weighted_a, mentors.interests)
+        self.interest_a = np.asarray(weighted_a.sum(axis=1), dtype=np.float64).ravel()
+        self.interest_b = np.asarray(
+            (mentors.interests @ sp.diags_array(self.idf, dtype=np.int64)).sum(axis=1), np.float64
+        ).ravel()
+        self.goal_cross = _Cross(mentees.goals, mentors.goals)
+        self.goal_a = np.asarray(mentees.goals.sum(axis=1), dtype=np.float64).ravel()
+        self.subject_cross = _Cross(mentees.subjects, mentors.subjects)
+        self.subject_a = np.asarray(mentees.subjects.sum(axis=1), dtype=np.float64).ravel()
+        self.slots_a = _popcount(mentees.availability).astype(np.float64)
+
+        self._embeddings: tuple[Any, Any, FloatArray, FloatArray] | None = None
+
+        requested = _index_pairs(requests, mentee_pos, mentor_pos)
+        self.request_rows, self.request_cols = requested[:, 0], requested[:, 1]
+        self.request_keys = requested[:, 0] * self.m + requested[:, 1]
+
+        # Pair-set constraints, sorted by mentee for slicing by chunk.
+        self.pair_sets = {
+            name: _index_pairs(getattr(constraints, name), mentee_pos, mentor_pos)
+            for name in ("avoid", "never_rematch", "forbidden")
+        }
+        # School compatibility as a small table over school codes.
+        schools, codes = np.unique(np.concatenate([mentees.school, mentors.school]), return_inverse=True)
+        self.school_a, self.school_b = codes[: self.n], codes[self.n :]
+        table = np.eye(len(schools), dtype=np.bool_)
+        code_of = {int(s): k for k, s in enumerate(schools)}
+        for a, b in constraints.allowed_school_pairs:
+            if a in code_of and b in code_of:
+                table[code_of[a], code_of[b]] = True
+        self.school_table = table
+
+    # Embeddings are computed only when needed (semantic weight > 0, or an explanation).
+    def embeddings(self) -> tuple[Any, Any, FloatArray, FloatArray]:
+        if self._embeddings is None:
+            a = _quantised_embeddings(self.mentees)
+            b = _quantised_embeddings(self.mentors)
+            norm_a = np.sqrt(np.einsum("ij,ij->i", a, a, dtype=np.float64))
+            norm_b = np.sqrt(np.einsum("ij,ij->i", b, b, dtype=np.float64))
+            self._embeddings = (a, np.ascontiguousarray(b.T), norm_a, norm_b)
+        return self._embeddings
+
+    # Hard constraints ---------------------------------------------------------------------------------------
+
+    def constraint_masks(self, start: int, stop: int) -> dict[str, BoolArray]:
+        """For mentees start..stop-1: name -> allowed (rows x m) mask, for each constraint that is on."""
+        a, b, c = self.mentees, self.mentors, self.constraints
+        rows, m = stop - start, self.m
+        masks: dict[str, BoolArray] = {}
+        if c.require_matchable:
+            assert a.matchable is not None  # noqa: S101 - set in Side
+            assert b.matchable is not None  # noqa: S101 - set in Side
+            masks["matchable"] = a.matchable[start:stop, None] & b.matchable[None, :]
+        assert b.capacity is not None  # noqa: S101 - set in Side
+        masks["mentor_full"] = np.broadcast_to(b.capacity[None, :] > 0, (rows, m))
+        if c.same_school:
+            masks["same_school"] = self.school_table[np.ix_(self.school_a[start:stop], self.school_b)]
+        if c.min_grade_gap is not None:
+            masks["grade_gap"] = b.grade[None, :] - a.grade[start:stop, None] >= c.min_grade_gap
+        if c.min_shared_slots is not None:
+            shared = np.bitwise_count(a.availability[start:stop, None] & b.availability[None, :])
+            masks["shared_slots"] = shared >= c.min_shared_slots
+        if c.shared_language:
+            masks["shared_language"] = (a.languages[start:stop, None] & b.languages[None, :]) != 0
+        for name, pairs in self.pair_sets.items():
+            if len(pairs):
+                lo, hi = np.searchsorted(pairs[:, 0], [start, stop])
+                mask = np.ones((rows, m), dtype=np.bool_)
+                mask[pairs[lo:hi, 0] - start, pairs[lo:hi, 1]] = False
+                masks[name] = mask
+        return masks
+
+    # Components ---------------------------------------------------------------------------------------------
+
+    def _components(
+        self,
+        rows: IntArray,
+        cols: IntArray,
+        interest_shared: FloatArray | None,
+        goal_shared: FloatArray | None,
+        subject_shared: FloatArray | None,
+        embed_dot: FloatArray | None,
+        requested: BoolArray | None,
+    ) -> dict[str, FloatArray]:
+        """Components of pairs (rows[k], cols[k]) from exact intermediates; None skips a component."""
+        a, b = self.mentees, self.mentors
+        out: dict[str, FloatArray] = {}
+        if interest_shared is not None:
+            union = self.interest_a[rows] + self.interest_b[cols] - interest_shared
+            out["interests"] = _ratio(interest_shared, union)  # idf-weighted Jaccard
+        if goal_shared is not None:
+            out["goals"] = _ratio(goal_shared, self.goal_a[rows])  # share of the mentee's goals covered
+        if subject_shared is not None:
+            out["subjects"] = _ratio(subject_shared, self.subject_a[rows])
+        shared = _popcount(a.availability[rows] & b.availability[cols]).astype(np.float64)
+        out["availability"] = _ratio(shared, self.slots_a[rows])
+        out["language"] = ((a.languages[rows] & b.languages[cols]) != 0).astype(np.float64)
+        bg_a, bg_b = a.background[rows], b.background[cols]
+        both = (bg_a != 0) & (bg_b != 0)
+        shared_bg = np.where(both, _popcount(bg_a & bg_b), 0).astype(np.float64)
+        out["background"] = _ratio(shared_bg, _popcount(bg_a | bg_b).astype(np.float64))
+        if embed_dot is not None:
+            _, _, norm_a, norm_b = self.embeddings()
+            out["semantic"] = np.clip(_ratio(embed_dot, norm_a[rows] * norm_b[cols]), 0.0, 1.0)
+        if requested is not None:
+            out["request"] = requested.astype(np.float64)
+        return out
+
+    def _score(self, components: dict[str, FloatArray], size: int) -> IntArray:
+        total = np.zeros(size, dtype=np.float64)
+        for name in COMPONENTS:  # fixed order: the same float sum in every path
+            weight = getattr(self.weights, name)
+            if weight > 0:
+                total += weight * components[name]
+        return np.rint(total * SCORE_SCALE).astype(np.int64)
+
+    def _needs(self, name: str) -> bool:
+        return bool(getattr(self.weights, name) > 0)
+
+    def score_block(self, start: int, stop: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        """Feasible pairs of mentees start..stop-1: (rows, cols, score, exclusion counts (rows x K))."""
+        masks = self.constraint_masks(start, stop)
+        exclusions = np.zeros((stop - start, len(CONSTRAINTS)), dtype=np.int64)
+        feasible = np.ones((stop - start, self.m), dtype=np.bool_)
+        for k, name in enumerate(CONSTRAINTS):
+            if name in masks:
+                exclusions[:, k] = self.m - np.count_nonzero(masks[name], axis=1)
+                feasible &= masks[name]
+        local, cols = np.nonzero(feasible)
+        rows = local + start
+
+        def gather(cross: _Cross, name: str) -> FloatArray | None:
+            if not self._needs(name):
+                return None
+            return cross.block(start, stop)[local, cols] if len(rows) else np.zeros(0)
+
+        embed_dot = None
+        if self._needs("semantic"):
+            qa, qbt, _, _ = self.embeddings()
+            embed_dot = (qa[start:stop] @ qbt)[local, cols].astype(np.float64) if len(rows) else np.zeros(0)
+        requested = None
+        if self._needs("request"):
+            requested = np.isin(rows * self.m + cols, self.request_keys)
+        components = self._components(
+            rows,
+            cols,
+            gather(self.interest_cross, "interests"),
+            gather(self.goal_cross, "goals"),
+            gather(self.subject_cross, "subjects"),
+            embed_dot,
+            requested,
+        )
+        return rows, cols, self._score(components, len(rows)), exclusions
+
+    def score(self, chunk_cells: int = DEFAULT_CHUNK_CELLS) -> ScoredPairs:
+        step = max(1, chunk_cells // max(self.m, 1))
+        parts = [self.score_block(start, min(start + step, self.n)) for start in range(0, self.n, step)]
+        if not parts:
+            empty = np.zeros(0, np.int64)
+            return ScoredPairs(
+                empty.astype(np.int32),
+                empty.astype(np.int32),
+                empty,
+                np.zeros((0, len(CONSTRAINTS)), np.int64),
+                empty,
+            )
+        rows = np.concatenate([p[0] for p in parts]).astype(np.int32)
+        return ScoredPairs(
+            rows=rows,
+            cols=np.concatenate([p[1] for p in parts]).astype(np.int32),
+            score=np.concatenate([p[2] for p in parts]),
+            exclusions=np.concatenate([p[3] for p in parts]),
+            feasible_count=np.bincount(rows, minlength=self.n).astype(np.int64),
+        )
+
+    def component_arrays(
+        self, rows: Sequence[int] | IntArray, cols: Sequence[int] | IntArray
+    ) -> dict[str, FloatArray]:
+        """Every component (whatever its weight) of the given pairs, plus "score"; same values as scoring."""
+        r = np.asarray(rows, dtype=np.int64)
+        c = np.asarray(cols, dtype=np.int64)
+        qa, qbt, _, _ = self.embeddings()
+        embed_dot = np.einsum("ij,ji->i", qa[r].astype(np.float64), qbt[:, c].astype(np.float64))
+        components = self._components(
+            r,
+            c,
+            self.interest_cross.pairs(r, c),
+            self.goal_cross.pairs(r, c),
+            self.subject_cross.pairs(r, c),
+            embed_dot,
+            np.isin(r * self.m + c, self.request_keys),
+        )
+        components["score"] = self._score(components, len(r)).astype(np.float64)
+        return components
+
+    def breakdowns(self, pairs: Sequence[tuple[int, int]]) -> list[Breakdown]:
+        rows = [i for i, _ in pairs]
+        cols = [j for _, j in pairs]
+        values = self.component_arrays(rows, cols)
+        a, b = self.mentees, self.mentors
+
+        def both_background(i: int, j: int) -> int:
+            return int(a.background[i] & b.background[j]) if a.background[i] and b.background[j] else 0
+
+        result = []
+        for k, (i, j) in enumerate(pairs):
+            components = {name: float(values[name][k]) for name in COMPONENTS}
+            result.append(
+                Breakdown(
+                    mentee=i,
+                    mentor=j,
+                    components=components,
+                    contributions={name: getattr(self.weights, name) * v for name, v in components.items()},
+                    score=int(values["score"][k]),
+                    shared_interests=_shared(a.interests, b.interests, i, j),
+                    shared_goals=_shared(a.goals, b.goals, i, j),
+                    shared_subjects=_shared(a.subjects, b.subjects, i, j),
+                    shared_slots=int(np.bitwise_count(a.availability[i] & b.availability[j])),
+                    shared_languages=int(a.languages[i] & b.languages[j]),
+                    shared_background=both_background(i, j),
+                    requested=bool(values["request"][k]),
+                )
+            )
+        return result
+
+
+def _shared(a: Any, b: Any, i: int, j: int) -> tuple[int, ...]:
+    left = a.indices[a.indptr[i] : a.indptr[i + 1]]
+    right = b.indices[b.indptr[j] : b.indptr[j + 1]]
+    return tuple(int(t) for t in np.intersect1d(left, right))
+
+
+def _quantised_embeddings(side: Side) -> npt.NDArray[np.float32]:
+    if side.embeddings is not None:
+        vectors = np.asarray(side.embeddings, dtype=np.float32)
+    elif side.texts is not None:
+        vectors = semantic.embed_texts(side.texts)
+    else:
+        vectors = np.zeros((len(side), semantic.DIMENSIONS), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    return np.rint(unit * _EMBED_SCALE).astype(np.float32)
+
+
+def score_pairs(
+    mentees: Side,
+    mentors: Side,
+    weights: Weights,
+    constraints: Constraints,
+    *,
+    requests: Collection[Pair] = (),
+    chunk_cells: int = DEFAULT_CHUNK_CELLS,
+) -> ScoredPairs:
+    """Score every feasible pair, chunk by chunk of mentee rows (at most about `chunk_cells` cells each)."""
+    return Scorer(mentees, mentors, weights, constraints, requests).score(chunk_cells)
+
+
+def explain_pairs(
+    mentees: Side,
+    mentors: Side,
+    weights: Weights,
+    pairs: Sequence[tuple[int, int]],
+    *,
+    requests: Collection[Pair] = (),
+) -> list[Breakdown]:
+    """Component breakdown of the given (mentee index, mentor index) pairs (constraints are not checked)."""
+    return Scorer(mentees, mentors, weights, Constraints(), requests).breakdowns(pairs)
+
+
+# --- Assignment ---------------------------------------------------------------------------------------------
+
+
+def _stable_ranks(scored: ScoredPairs) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """Both sides rank their feasible partners by pair score, best first (ties by index)."""
+    rows, cols, score = scored.rows.astype(np.int64), scored.cols.astype(np.int64), scored.score
+    mentee_ranks: dict[int, list[int]] = {}
+    for k in np.lexsort((cols, -score, rows)):
+        mentee_ranks.setdefault(int(rows[k]), []).append(int(cols[k]))
+    mentor_ranks: dict[int, list[int]] = {}
+    for k in np.lexsort((rows, -score, cols)):
+        mentor_ranks.setdefault(int(cols[k]), []).append(int(rows[k]))
+    return mentee_ranks, mentor_ranks
+
+
+def match(
+    mentees: Side,
+    mentors: Side,
+    weights: Weights,
+    constraints: Constraints,
+    *,
+    mode: Mode = "max_total",
+    requests: Collection[Pair] = (),
+    locked: Collection[Pair] = (),
+    chunk_cells: int = DEFAULT_CHUNK_CELLS,
+) -> EngineResult:
+    """Score, then assign exactly for `mode` (see `assignment`); explain every pair and unmatched mentee.
+
+    A locked pair is kept even when a hard constraint excludes it (the coordinator decided); a warning
+    names the constraint. In "stable" mode both sides rank their feasible partners by pair score.
+    """
+    scorer = Scorer(mentees, mentors, weights, constraints, requests)
+    scored = scorer.score(chunk_cells)
+    pairs = list(zip(scored.rows.tolist(), scored.cols.tolist(), scored.score.tolist(), strict=True))
+    listed = {(i, j) for i, j, _ in pairs}
+    warnings = []
+    lock_index = sorted(
+        {
+            (scorer.mentee_pos[a], scorer.mentor_pos[b])
+            for a, b in locked
+            if a in scorer.mentee_pos and b in scorer.mentor_pos
+        }
+    )
+    unknown = [
+        pair for pair in locked if pair[0] not in scorer.mentee_pos or pair[1] not in scorer.mentor_pos
+    ]
+    if unknown:
+        raise ValueError(f"locked pairs name unknown people: {sorted(unknown)}")
+    for i, j in lock_index:
+        if (i, j) not in listed:
+            masks = scorer.constraint_masks(i, i + 1)
+            broken = [name for name in CONSTRAINTS if name in masks and not masks[name][0, j]]
+            score = scorer.breakdowns([(i, j)])[0].score
+            pairs.append((i, j, score))
+            warnings.append(
+                f"locked pair {mentees.ids[i]} - {mentors.ids[j]} kept although: "
+                + ", ".join(CONSTRAINT_LABELS[name] for name in broken)
+            )
+    mentee_ranks, mentor_ranks = _stable_ranks(scored) if mode == "stable" else ({}, {})
+    assert mentors.capacity is not None  # noqa: S101 - set in Side
+    problem = assignment.Problem(
+        mentee_count=len(mentees),
+        capacities=mentors.capacity.tolist(),
+        pairs=pairs,
+        locked=lock_index,
+        mode=mode,
+        mentee_ranks=mentee_ranks,
+        mentor_ranks=mentor_ranks,
+    )
+    solution = assignment.solve(problem)
+    chosen = [(i, j) for i, j, _ in solution.assignments]
+    lock_set = set(lock_index)
+    assignments = [
+        Assignment(
+            mentee_id=mentees.ids[b.mentee],
+            mentor_id=mentors.ids[b.mentor],
+            mentee=b.mentee,
+            mentor=b.mentor,
+            score=b.score,
+            breakdown=b,
+            locked=(b.mentee, b.mentor) in lock_set,
+        )
+        for b in scorer.breakdowns(chosen)
+    ]
+    unmatched = []
+    for i in solution.unmatched:
+        if scored.feasible_count[i] == 0:
+            k = int(np.argmax(scored.exclusions[i]))
+            name, count = CONSTRAINTS[k], int(scored.exclusions[i, k])
+            message = (
+                f"no feasible mentor (most excluded: {CONSTRAINT_LABELS[name]}, {count} of {len(mentors)})"
+            )
+            unmatched.append(Unmatched(mentees.ids[i], i, "no_feasible_mentor", name, count, message))
+        else:
+            message = "all feasible mentors were better used elsewhere"
+            unmatched.append(Unmatched(mentees.ids[i], i, "better_used_elsewhere", None, 0, message))
+    return EngineResult(
+        mode=mode,
+        assignments=assignments,
+        unmatched=unmatched,
+        total=solution.total,
+        optimal=solution.optimal,
+        feasible_pairs=len(scored),
+        warnings=warnings,
+    )
+
+
+# --- Explanations -------------------------------------------------------------------------------------------
+
+
+def _names(indexes: Iterable[int], names: Sequence[str]) -> list[str]:
+    return [names[k] if 0 <= k < len(names) else f"#{k}" for k in indexes]
+
+
+def _bits(mask: int) -> list[int]:
+    return [k for k in range(64) if mask >> k & 1]
+
+
+def explain(breakdown: Breakdown, vocabulary: Vocabulary, limit: int = 4) -> list[str]:
+    """Plain-words reasons for a pair, biggest weighted contribution first (zero components left out)."""
+    b = breakdown
+    phrases: dict[str, str] = {}
+    if b.requested:
+        phrases["request"] = "the mentee asked for this mentor"
+    if b.shared_interests:
+        phrases["interests"] = "both like " + ", ".join(_names(b.shared_interests, vocabulary.interests))
+    if b.shared_goals:
+        phrases["goals"] = "can help with " + ", ".join(_names(b.shared_goals, vocabulary.goals))
+    if b.shared_subjects:
+        phrases["subjects"] = "strong in " + ", ".join(_names(b.shared_subjects, vocabulary.subjects))
+    if b.shared_slots:
+        plural = "period" if b.shared_slots == 1 else "periods"
+        phrases["availability"] = f"{b.shared_slots} shared free {plural}"
+    if b.shared_languages:
+        phrases["language"] = "both speak " + ", ".join(
+            _names(_bits(b.shared_languages), vocabulary.languages)
+        )
+    if b.shared_background:
+        phrases["background"] = "share background: " + ", ".join(
+            _names(_bits(b.shared_background), vocabulary.background)
+        )
+    if b.components.get("semantic", 0.0) >= 0.3:
+        phrases["semantic"] = "their self-descriptions are alike"
+    ranked = sorted(phrases, key=lambda name: (-b.contributions.get(name, 0.0), COMPONENTS.index(name)))
+    return [phrases[name] for name in ranked if b.contributions.get(name, 0.0) > 0][:limit]
+
+
+# --- Generated schools (tests and bench) --------------------------------------------------------------------
+
+DEMO_VOCABULARY = Vocabulary(
+    interests=(
+        "music",
+        "gaming",
+        "basketball",
+        "soccer",
+        "art",
+        "robotics",
+        "coding",
+        "reading",
+        "anime",
+        "dance",
+        "photography",
+        "cooking",
+        "theatre",
+        "chess",
+        "writing",
+        "science",
+        "movies",
+        "running",
+        "volleyball",
+        "fashion",
+        "debate",
+        "history",
+        "hiking",
+        "guitar",
+        "piano",
+        "swimming",
+        "film making",
+        "baseball",
+        "animals",
+        "math puzzles",
+        "podcasts",
+        "skateboarding",
+        "drawing",
+        "astronomy",
+        "gardening",
+        "volunteering",
+        "languages",
+        "cars",
+        "poetry",
+        "tennis",
+    ),  # fmt: skip
+    goals=(
+        "study skills",
+        "time management",
+        "college applications",
+        "making friends",
+        "confidence",
+        "test anxiety",
+        "career ideas",
+        "homework routine",
+        "public speaking",
+        "staying organised",
+        "sports and school balance",
+        "new to the school",
+    ),  # fmt: skip
+    subjects=(
+        "algebra",
+        "geometry",
+        "biology",
+        "chemistry",
+        "physics",
+        "English",
+        "history",
+        "Spanish",
+        "computer science",
+        "art",
+        "economics",
+        "statistics",
+    ),  # fmt: skip
+    languages=("English", "Spanish", "Vietnamese"),
+    background=(
+        "first generation",
+        "moved here recently",
+        "multilingual home",
+        "student athlete",
+        "military family",
+        "LGBTQ+",
+    ),  # fmt: skip
+)
+
+_TEMPLATES = (
+    "I really like {a} and {b}. I want help with {g}.",
+    "Most of my free time goes to {a}. Lately I have been into {b} too. {g} is hard for me.",
+    "I'm into {a}, and my friends say I talk about {b} too much. Looking for advice on {g}.",
+    "{a} and {b} are my thing. I'd like to get better at {g}.",
+)
+_MENTOR_TEMPLATES = (
+    "I love {a} and {b}, and I can help with {g}.",
+    "Senior who spends weekends on {a}. Happy to talk about {b} or {g}.",
+    "I'm good at {g} and I'm into {a} and {b}.",
+    "{a} fan, also {b}. I went through {g} myself and can share what worked.",
+)
+
+
+def _pick_tags(rng: np.random.Generator, n: int, popularity: FloatArray, low: int, high: int) -> sp.csr_array:
+    """Each row picks between low and high distinct tags, weighted by popularity (Gumbel top-k)."""
+    vocabulary = len(popularity)
+    keys = np.log(popularity)[None, :] + rng.gumbel(size=(n, vocabulary))
+    order = np.argsort(-keys, axis=1)
+    counts = rng.integers(low, high + 1, size=n)
+    keep = np.arange(vocabulary)[None, :] < counts[:, None]
+    rows = np.repeat(np.arange(n), counts)
+    cols = order[keep]
+    return sp.csr_array((np.ones(len(rows), np.int64), (rows, cols)), shape=(n, vocabulary))
+
+
+def _zipf(size: int, exponent: float) -> FloatArray:
+    weights = 1.0 / np.arange(1, size + 1) ** exponent
+    return np.asarray(weights / weights.sum(), dtype=np.float64)
+
+
+def _masks_from_tags(tags: sp.csr_array) -> MaskArray:
+    coo = tags.tocoo()
+    out = np.zeros(tags.shape[0], dtype=np.uint64)
+    np.bitwise_or.at(out, coo.row, np.left_shift(np.uint64(1), coo.col.astype(np.uint64)))
+    return out
+
+
+def _generate_side(rng: np.random.Generator, n: int, prefix: str, mentor: bool, schools: int) -> Side:
+    v = DEMO_VOCABULARY
+    school_share = np.array([0.55, 0.30, 0.15][:schools])
+    school = rng.choice(schools, size=n, p=school_share / school_share.sum())
+    grade_share = [0.05, 0.15, 0.35, 0.45] if mentor else [0.45, 0.35, 0.15, 0.05]
+    grade = 9 + rng.choice(4, size=n, p=grade_share)
+    interests = _pick_tags(rng, n, _zipf(len(v.interests), 1.0), 2, 6)
+    goals = (
+        _pick_tags(rng, n, _zipf(len(v.goals), 0.6), 2, 4)
+        if mentor
+        else _pick_tags(rng, n, _zipf(len(v.goals), 0.6), 1, 3)
+    )
+    subjects = (
+        _pick_tags(rng, n, _zipf(len(v.subjects), 0.5), 2, 3)
+        if mentor
+        else _pick_tags(rng, n, _zipf(len(v.subjects), 0.5), 1, 2)
+    )
+    # Languages: English (bit 0) for almost everyone; Spanish and Vietnamese minorities.
+    spanish = rng.random(n) < 0.15
+    vietnamese = ~spanish & (rng.random(n) < 0.05)
+    no_english = (spanish | vietnamese) & (rng.random(n) < (0.0 if mentor else 0.1))
+    languages = (np.where(no_english, 0, 1) | np.where(spanish, 2, 0) | np.where(vietnamese, 4, 0)).astype(
+        np.uint64
+    )
+    # 35 weekly slots (5 days x 7 periods); lunch (period 3) and after school (period 6) are the common ones.
+    period_weight = np.array([0.5, 0.5, 0.6, 2.0, 0.6, 0.5, 1.5])
+    slot_weight = np.tile(period_weight, 5)
+    slots = _pick_tags(rng, n, slot_weight / slot_weight.sum(), 2, 5)
+    availability = _masks_from_tags(slots)
+    # Background: about 30% opt in, with one or two attributes.
+    opted = rng.random(n) < 0.3
+    background_tags = _masks_from_tags(_pick_tags(rng, n, _zipf(len(v.background), 0.7), 1, 2))
+    background = np.where(opted, background_tags, np.uint64(0)).astype(np.uint64)
+    capacity = np.where(rng.random(n) < 0.25, 2, 1) if mentor else np.ones(n, np.int64)
+    matchable = rng.random(n) < 0.95
+    templates = _MENTOR_TEMPLATES if mentor else _TEMPLATES
+    texts: list[str | None] = []
+    template_pick = rng.integers(len(templates), size=n)
+    for row in range(n):
+        tags = interests.indices[interests.indptr[row] : interests.indptr[row + 1]]
+        goal = goals.indices[goals.indptr[row]]
+        texts.append(
+            templates[template_pick[row]].format(
+                a=v.interests[tags[0]], b=v.interests[tags[-1]], g=v.goals[goal]
+            )
+        )
+    return Side(
+        ids=[f"{prefix}{k}" for k in range(n)],
+        grade=grade,
+        school=school,
+        interests=interests,
+        goals=goals,
+        subjects=subjects,
+        languages=languages,
+        availability=availability,
+        background=background,
+        texts=texts,
+        capacity=capacity,
+        matchable=matchable,
+    )
+
+
+def generate_school(n_mentees: int, n_mentors: int, seed: int) -> tuple[Side, Side]:
+    """Realistic seeded (mentees, mentors) over `DEMO_VOCABULARY`: 2-3 schools (most pairs within one),
+    grades 9-12 (mentees younger), Zipf-popular interests, goals and strengths, English with Spanish and
+    Vietnamese minorities, sparse availability over 35 slots, ~30% background opt-in, capacities 1 or 2 and
+    template "about me" texts. With default `Constraints()` roughly 5-15% of pairs are feasible.
+    """
+    rng = np.random.default_rng(seed)
+    schools = int(rng.integers(2, 4))
+    mentees = _generate_side(rng, n_mentees, "e", mentor=False, schools=schools)
+    mentors = _generate_side(rng, n_mentors, "r", mentor=True, schools=schools)
+    return mentees, mentors
