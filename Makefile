@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 DEMO_ENV := DEBUG=1 REQUIRE_STAFF_MFA=0 ACCOUNT_EMAIL_VERIFICATION=optional
 
-.PHONY: help install run demo test lint typecheck pytest smoke messages clean
+.PHONY: help install run demo test lint typecheck pytest smoke messages clean bench
 
 help:
 	@echo "make run    set up and serve the demo school at http://127.0.0.1:8000"
@@ -50,6 +50,11 @@ smoke: install
 	DATABASE_URL= $(BIN)/pytest -m smoke -p no:xdist
 
 test: lint typecheck pytest smoke
+
+# Large-instance solver benchmark (timing, memory, certificate, ratio to an exact optimum and to greedy).
+bench: install
+	$(BIN)/python -m peerpath.matching.bench --sizes 1000,10000 --capacity 1,2
+	$(BIN)/python -m peerpath.matching.bench --sizes 50000 --capacity 1
 
 messages: install
 	$(BIN)/python manage.py makemessages -l es --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*" --ignore "tests/*"

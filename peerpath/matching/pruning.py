@@ -1,0 +1,358 @@
+"""Exact max-total assignment on very large candidate graphs: top-k pruning with an LP-duality certificate.
+
+Pure numpy/scipy/OR-Tools, no Django. Input is scored feasible pairs as flat arrays ``rows`` (mentee),
+``cols`` (mentor), ``scores`` (integers >= 0), each (mentee, mentor) listed at most once, plus mentor
+capacities. With 5-15 % of all pairs feasible, 10,000 mentees give 5-15 million pairs: too many for one
+min-cost flow in the time budget, so we solve a small candidate graph and *prove* that nothing was lost.
+
+Algorithm (mode ``max_total`` only)
+1. Keep the ``k`` highest-scoring feasible mentors of every mentee (``np.argpartition`` row by row over a
+   padded CSR block, vectorised). This is the candidate set ``K``.
+2. Solve max-total on ``K`` exactly by min-cost flow (OR-Tools): arcs mentee -> mentor (cost -s, cap 1),
+   mentor -> sink (cost 0, cap c_j), and mentee -> sink (cost 0, cap 1, the "skip" arc: staying unmatched).
+3. Read dual prices off the optimal flow: shortest-path distances ``d`` in its residual graph (from a virtual
+   root joined to every node by cost-0 arcs; no negative cycle exists because the flow is optimal) give
+       u_i = max(0, d(i) - d(t)),   v_j = max(0, d(t) - d(j))       (t = sink).
+4. Check every pair -- kept or pruned -- in vectorised chunks: reduced profit r_ij = s_ij - u_i - v_j.
+   If some r_ij > 0, add the worst violators (up to ``k`` per mentee) to ``K`` and go to 2; stop when none
+   violates (certified optimal) or when the round/time budget is spent (then a gap bound is reported).
+
+Why this is a proof
+The LP relaxation of the full problem is  max sum s_ij x_ij  s.t.  sum_j x_ij <= 1 (dual u_i >= 0),
+sum_i x_ij <= c_j (dual v_j >= 0), x >= 0, over *all* feasible pairs. Its dual is
+    min  D(u, v) = sum_i u_i + sum_j c_j v_j   s.t.  u_i + v_j >= s_ij for every feasible pair, u, v >= 0.
+Weak duality: for any dual-feasible (u, v) and any feasible matching M (integral or fractional),
+total(M) <= D(u, v). So if the prices pass the check of step 4 on every pair and D(u, v) equals the total of
+the matching found on K (which is feasible for the full problem), that matching is optimal for the full
+problem. The certificate is *self-checking*: ``optimal`` is set only after verifying, in exact integer
+arithmetic, u >= 0, v >= 0, u_i + v_j >= s_ij for every pair, and D(u, v) == total. Step 3 is only how we
+find good prices; a mistake there can cost optimality proofs, never correctness.
+
+Why step 3 gives such prices on K. The capacity 1 of pair and skip arcs is implied by the mentee's supply
+of 1, so the flow stays optimal with those arcs uncapacitated; in that network's residual graph every pair
+and skip arc is present forwards, used ones also backwards, mentor -> sink forwards while the mentor is below
+capacity and backwards while it carries flow. No cycle is negative (optimality), so shortest distances d
+exist and d(b) <= d(a) + w on every residual arc (a, b) of cost w. Hence: every kept pair has
+s_ij <= d(i) - d(j), with equality for used pairs (both directions); d(i) >= d(t) (skip forwards), with
+equality for unmatched mentees; d(j) <= d(t) for mentors carrying flow, with equality below capacity. So
+u_i = d(i) - d(t) needs no clipping and is 0 for unmatched mentees; v_j = d(t) - d(j) is >= 0 and is 0
+below capacity for mentors with flow; only idle mentors can be clipped up to 0, and raising a price keeps
+u_i + v_j >= s_ij while their pairs are all unused. That is dual feasibility on K plus complementary
+slackness, so D(u, v) = total on K. (Mentors of capacity 0 take no pairs; their pairs are dropped.)
+
+When the budget runs out, the prices are repaired into a full-problem dual: u_i += max_j max(0, r_ij) (the
+worst violation in mentee i's row), which makes every constraint hold, and the reported bound
+``(D - total) / D`` is a valid relative optimality gap. It is also reported (as 0) when certified.
+"""
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from ortools.graph.python import min_cost_flow
+from scipy.sparse.csgraph import breadth_first_order
+
+from peerpath.matching.assignment import ProblemError, Solution
+
+IntArray = npt.NDArray[np.int64]
+Chunk = tuple[npt.NDArray[np.integer], npt.NDArray[np.integer], npt.NDArray[np.integer]]
+# A re-iterable pair source: each call yields the same pairs again, in blocks (rows, cols, scores).
+PairSource = Callable[[], Iterable[Chunk]]
+
+_CHUNK = 2_000_000  # pairs per vectorised block
+_DENSE_CELLS = 20_000_000  # padded cells allowed for one argpartition block
+_SAFE = 2**53  # keeps prices and costs far inside OR-Tools' int64 cost range
+
+
+@dataclass
+class Certificate:
+    optimal: bool  # proven optimal for the full problem (dual objective == primal total)
+    primal: int  # total score of the returned matching
+    dual: int  # objective of a dual-feasible (u, v) for the full problem: an upper bound on any matching
+    gap: float  # (dual - primal) / dual, 0.0 when dual == 0
+    rounds: int  # reduced solves performed
+    kept_pairs: int  # size of the final candidate graph
+    total_pairs: int  # size of the full graph
+    violations: list[int] = field(default_factory=list)  # pruned pairs violating the prices, per round
+    mentee_prices: IntArray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    mentor_prices: IntArray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _top_k(rows: IntArray, key: npt.NDArray[np.generic], n: int, k: int) -> IntArray:
+    """Indexes of the (at most) k largest ``key`` per row; deterministic for the same input."""
+    if rows.size == 0:
+        return np.zeros(0, np.int64)
+    order = np.argsort(rows, kind="stable")
+    srows = rows[order]
+    counts = np.bincount(srows, minlength=n)
+    big = counts > k
+    if not big.any():
+        return np.sort(order)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    keep_small = order[~big[srows]]
+    big_rows = np.flatnonzero(big)
+    width = int(counts[big_rows].max())
+    picked: list[IntArray] = [keep_small]
+    step = max(1, _DENSE_CELLS // width)
+    for lo in range(0, big_rows.size, step):  # padded blocks of rows: (rows x width) argpartition
+        block = big_rows[lo : lo + step]
+        cnt = counts[block]
+        seg = np.repeat(np.arange(block.size), cnt)
+        pos = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        src = np.repeat(starts[block], cnt) + pos  # positions in `order`
+        dense = np.full((block.size, width), -np.inf)
+        dense[seg, pos] = key[order[src]].astype(np.float64)
+        top = np.argpartition(dense, width - k, axis=1)[:, width - k :]  # k largest cells per row
+        picked.append(order[(starts[block][:, None] + top).ravel()])
+    return np.sort(np.concatenate(picked))
+
+
+def _array_source(rows: npt.ArrayLike, cols: npt.ArrayLike, scores: npt.ArrayLike) -> PairSource:
+    r, c, s = np.asarray(rows), np.asarray(cols), np.asarray(scores)
+    if not (r.shape == c.shape == s.shape and r.ndim == 1):
+        raise ProblemError("rows, cols and scores must be 1-d arrays of the same length")
+
+    def chunks() -> Iterator[Chunk]:
+        for lo in range(0, r.size, _CHUNK):
+            yield r[lo : lo + _CHUNK], c[lo : lo + _CHUNK], s[lo : lo + _CHUNK]
+
+    return chunks
+
+
+def _check_chunk(r: IntArray, c: IntArray, s: IntArray, n: int, m: int) -> None:
+    if r.size and (r.min() < 0 or r.max() >= n):
+        raise ProblemError(f"mentee index out of range 0..{n - 1}")
+    if c.size and (c.min() < 0 or c.max() >= m):
+        raise ProblemError(f"mentor index out of range 0..{m - 1}")
+    if s.size and s.min() < 0:
+        raise ProblemError("negative score")
+
+
+def _as64(a: npt.NDArray[np.integer]) -> IntArray:
+    return np.asarray(a, dtype=np.int64)
+
+
+def _solve_reduced(
+    kr: IntArray, kc: IntArray, ks: IntArray, n: int, cap: IntArray
+) -> tuple[npt.NDArray[np.bool_], IntArray, IntArray]:
+    """Max-total matching on the kept pairs; returns (pair used?, mentee prices u, mentor prices v)."""
+    m = cap.size
+    t = n + m
+    mentors = np.flatnonzero(cap > 0)
+    tails = np.concatenate([kr, n + mentors, np.arange(n)])
+    heads = np.concatenate([n + kc, np.full(mentors.size, t), np.full(n, t)])
+    caps = np.concatenate([np.ones(kr.size, np.int64), cap[mentors], np.ones(n, np.int64)])
+    costs = np.concatenate([-ks, np.zeros(mentors.size + n, np.int64)])
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32), caps, costs)
+    supplies = np.zeros(t + 1, np.int64)
+    supplies[:n] = 1
+    supplies[t] = -n
+    flow.set_nodes_supplies(np.arange(t + 1, dtype=np.int32), supplies)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    x = flow.flows(np.arange(tails.size, dtype=np.int32))
+    used = x[: kr.size] > 0
+    load = x[kr.size : kr.size + mentors.size]
+    skip_used = x[kr.size + mentors.size :] > 0
+
+    # Residual graph (a -> b, cost) of the optimal flow, plus a virtual root r = t + 1. The pair and skip
+    # arcs' capacity 1 is implied by the mentee's supply of 1, so they are treated as uncapacitated: their
+    # forward arc is always residual (this is what makes used pairs tight, see the module docstring).
+    root = t + 1
+    a_t = [kr, n + kc[used]]  # pair arcs forward, and backward where used
+    b_t = [n + kc, kr[used]]
+    w_t = [-ks, ks[used]]
+    free = load < cap[mentors]  # mentor -> sink while below capacity, sink -> mentor where it carries flow
+    a_t += [n + mentors[free], np.full(int((load > 0).sum()), t)]
+    b_t += [np.full(int(free.sum()), t), n + mentors[load > 0]]
+    w_t += [np.zeros(int(free.sum()) + int((load > 0).sum()), np.int64)]
+    a_t += [np.arange(n), np.full(int(skip_used.sum()), t)]  # skip arcs forward, backward where used
+    b_t += [np.full(n, t), np.arange(n)[skip_used]]
+    w_t += [np.zeros(n + int(skip_used.sum()), np.int64)]
+    a_t += [np.full(t + 1, root)]
+    b_t += [np.arange(t + 1)]
+    w_t += [np.zeros(t + 1, np.int64)]
+    a, b, w = np.concatenate(a_t), np.concatenate(b_t), np.concatenate(w_t)
+    d = _shortest_distances(a, b, w, root, root + 1)
+    u = np.maximum(0, d[:n] - d[t])
+    v = np.maximum(0, d[t] - d[n : n + m])
+    return used, u, v
+
+
+def _shortest_distances(a: IntArray, b: IntArray, w: IntArray, root: int, nodes: int) -> IntArray:
+    """Exact shortest distances from `root` (arcs a -> b of integer cost w, no negative cycle, all reachable).
+
+    Shortest paths are a min-cost flow: `root` sends one unit to every other node over uncapacitated arcs;
+    any flow-carrying path of an optimal flow is a shortest path, so distances follow by walking the
+    flow-carrying arcs breadth-first from the root, d(b) = d(a) + w.
+    """
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        a.astype(np.int32), b.astype(np.int32), np.full(a.size, nodes, np.int64), w.astype(np.int64)
+    )
+    supplies = np.full(nodes, -1, np.int64)
+    supplies[root] = nodes - 1
+    flow.set_nodes_supplies(np.arange(nodes, dtype=np.int32), supplies)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"shortest-path flow failed with status {status}")
+    carried = flow.flows(np.arange(a.size, dtype=np.int32)) > 0
+    ca, cb, cw = a[carried], b[carried], w[carried]
+    tree = sp.csr_matrix((np.ones(ca.size), (ca, cb)), shape=(nodes, nodes))
+    order, pred = breadth_first_order(tree, root, directed=True, return_predecessors=True)
+    if order.size != nodes:
+        raise RuntimeError("shortest-path flow left a node unreached")  # unreachable: every node has demand
+    arc_key = ca * nodes + cb
+    sort = np.argsort(arc_key)
+    child = order[1:]
+    weight = cw[sort[np.searchsorted(arc_key[sort], pred[child] * nodes + child)]]
+    parent = pred[child].tolist()
+    d = [0] * nodes
+    for v, p, wv in zip(child.tolist(), parent, weight.tolist(), strict=True):
+        d[v] = d[p] + wv
+    return np.asarray(d, dtype=np.int64)
+
+
+def solve_streaming(
+    source: PairSource,
+    n_mentees: int,
+    capacities: npt.ArrayLike,
+    k: int = 6,
+    mode: str = "max_total",
+    max_rounds: int = 20,
+    time_limit: float | None = None,
+) -> tuple[Solution, Certificate]:
+    """Like ``solve_large`` but reads pairs from a re-iterable source (blocks are re-generated per pass)."""
+    if mode != "max_total":
+        raise ProblemError(f"solve_large supports only mode 'max_total', got {mode!r}")
+    if k < 1:
+        raise ProblemError(f"k must be >= 1, got {k}")
+    start = time.perf_counter()
+    n = int(n_mentees)
+    cap = np.asarray(capacities, dtype=np.int64).ravel()
+    m = cap.size
+    if n < 0 or (cap < 0).any():
+        raise ProblemError("mentee count and capacities must be >= 0")
+    seconds = {"prune": 0.0, "solve": 0.0, "certify": 0.0}
+
+    # 1. Top-k per mentee: per block, then again over the union (the global top-k is inside it).
+    parts: list[tuple[IntArray, IntArray, IntArray]] = []
+    total_pairs = 0
+    max_score = 0
+    for r0, c0, s0 in source():
+        r, c, s = _as64(r0), _as64(c0), _as64(s0)
+        _check_chunk(r, c, s, n, m)
+        total_pairs += r.size
+        if s.size:
+            max_score = max(max_score, int(s.max()))
+        live = cap[c] > 0
+        r, c, s = r[live], c[live], s[live]
+        keep = _top_k(r, s, n, k)
+        parts.append((r[keep], c[keep], s[keep]))
+    if max_score * max(n, 1) >= _SAFE:
+        raise ProblemError(f"scores too large for an exact certificate (max {max_score})")
+    kr = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+    kc = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
+    ks = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
+    keep = _top_k(kr, ks, n, k)
+    kr, kc, ks = kr[keep], kc[keep], ks[keep]
+    seconds["prune"] = time.perf_counter() - start
+
+    rounds = 0
+    violations: list[int] = []
+    while True:
+        rounds += 1
+        t0 = time.perf_counter()
+        used, u, v = _solve_reduced(kr, kc, ks, n, cap)
+        t1 = time.perf_counter()
+        seconds["solve"] += t1 - t0
+        # 4. Check every pair against the prices; collect the violators and each row's worst violation.
+        worst = np.zeros(n, np.int64)
+        bad: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+        count = 0
+        for r0, c0, s0 in source():
+            r, c, s = _as64(r0), _as64(c0), _as64(s0)
+            live = cap[c] > 0
+            r, c, s = r[live], c[live], s[live]
+            slack = s - u[r] - v[c]
+            hit = slack > 0
+            if hit.any():
+                rr, cc, ss, vv = r[hit], c[hit], s[hit], slack[hit]
+                np.maximum.at(worst, rr, vv)
+                count += rr.size
+                bad.append((rr, cc, ss, vv))
+        seconds["certify"] += time.perf_counter() - t1
+        violations.append(count)
+        out_of_time = time_limit is not None and time.perf_counter() - start > time_limit
+        if count == 0 or rounds >= max_rounds or out_of_time:
+            break
+        br = np.concatenate([x[0] for x in bad])
+        bc = np.concatenate([x[1] for x in bad])
+        bs = np.concatenate([x[2] for x in bad])
+        bv = np.concatenate([x[3] for x in bad])
+        add = _top_k(br, bv, n, k)  # the worst violators, up to k per mentee
+        kr = np.concatenate([kr, br[add]])
+        kc = np.concatenate([kc, bc[add]])
+        ks = np.concatenate([ks, bs[add]])
+
+    assignments = sorted(zip(kr[used].tolist(), kc[used].tolist(), ks[used].tolist(), strict=True))
+    primal = int(ks[used].sum())
+    u_full = u + worst  # repaired: now u_i + v_j >= s_ij holds on every pair
+    dual = int(u_full.sum() + (cap * v).sum())
+    optimal = count == 0 and dual == primal and bool((u >= 0).all() and (v >= 0).all())
+    gap = 0.0 if dual == 0 else (dual - primal) / dual
+    matched = {i for i, _, _ in assignments}
+    unmatched = [i for i in range(n) if i not in matched]
+    solution = Solution(
+        assignments=assignments,
+        total=primal,
+        matched=len(assignments),
+        unmatched=unmatched,
+        optimal=optimal,
+        gap_bound=0.0 if optimal else gap,
+        reasons={},  # per-mentee reasons are the engine's job (it knows the constraints)
+        bottleneck=min((s for _, _, s in assignments), default=None),
+    )
+    certificate = Certificate(
+        optimal=optimal,
+        primal=primal,
+        dual=dual,
+        gap=gap,
+        rounds=rounds,
+        kept_pairs=int(kr.size),
+        total_pairs=total_pairs,
+        violations=violations,
+        mentee_prices=u_full,
+        mentor_prices=v,
+        seconds=seconds,
+    )
+    return solution, certificate
+
+
+def solve_large(
+    rows: npt.ArrayLike,
+    cols: npt.ArrayLike,
+    scores: npt.ArrayLike,
+    n_mentees: int,
+    capacities: npt.ArrayLike,
+    k: int = 6,
+    mode: str = "max_total",
+    max_rounds: int = 20,
+    time_limit: float | None = None,
+) -> tuple[Solution, Certificate]:
+    """Exact max-total matching on scored pairs, with a duality certificate (see the module docstring)."""
+    return solve_streaming(
+        _array_source(rows, cols, scores),
+        n_mentees,
+        capacities,
+        k=k,
+        mode=mode,
+        max_rounds=max_rounds,
+        time_limit=time_limit,
+    )
