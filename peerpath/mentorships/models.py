@@ -27,6 +27,7 @@ class Match(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="matches_as_mentee"
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    subject = models.CharField(_("subject"), max_length=100, blank=True)  # peer tutoring: one per subject
     started_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -36,7 +37,7 @@ class Match(TimeStampedModel):
         ordering = ["-created"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cohort", "mentor", "mentee"],
+                fields=["cohort", "mentor", "mentee", "subject"],
                 condition=~models.Q(status="closed"),
                 name="match_open_once_per_pair",
             ),

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerpath.core.audit import record_audit
+from peerpath.core.email import queue_email
 from peerpath.mentorships.models import Match
+from peerpath.programs.models import Cohort
 
 Status = Match.Status
 TRANSITIONS: dict[str, set[str]] = {
@@ -51,4 +53,32 @@ def set_match_status(
             detail={"from": old, "to": status, "reason": reason},
             request=request,
         )
+    return match
+
+
+def propose_match(*, cohort: Cohort, mentor: Any, mentee: Any, actor: Any, subject: str = "") -> Match:
+    """A new match in status proposed (from a published round), with e-mails to both people and to a
+    minor mentee's guardians, queued for after the commit."""
+    match = Match.objects.create(cohort=cohort, mentor=mentor, mentee=mentee, subject=subject)
+    record_audit(
+        action="match.proposed",
+        actor=actor,
+        target=match,
+        organization_id=cohort.program.organization_id,
+        detail={"mentor": mentor.pk, "mentee": mentee.pk, "subject": subject},
+    )
+    context = {"match": match, "program": cohort.program, "mentor": mentor, "mentee": mentee}
+    for person, other in ((mentor, mentee), (mentee, mentor)):
+        queue_email(
+            to=person,
+            template="mentorships/email/match_proposed",
+            context={**context, "person": person, "other": other},
+        )
+    if mentee.is_minor:
+        for link in mentee.guardians.select_related("guardian"):
+            queue_email(
+                to=link.guardian,
+                template="mentorships/email/match_proposed_guardian",
+                context={**context, "guardian": link.guardian},
+            )
     return match
