@@ -22,6 +22,9 @@ urlpatterns = [
     path("", include("peerpath.training.resource_urls")),
     path("", include("peerpath.training.progress_urls")),
     path("", include("peerpath.training.certificate_urls")),
+    path("", include("peerpath.matching.profile_urls")),
+    path("", include("peerpath.matching.settings_urls")),
+    path("", include("peerpath.matching.round_urls")),
     # Same pattern as allauth's, listed first so that bad reset links are audited.
     re_path(
         r"^accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",

@@ -336,10 +336,10 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
         mentors=mentors,
         vocabulary=engine.Vocabulary(
             interests=list(interests),
-            goals=[str(label) for _key, label in GOAL_CHOICES],
+            goals=GOAL_KEYS,  # keys: reasons are worded in the reader's language later
             subjects=subject_names,
             languages=list(languages),
-            background=[str(label) for _key, label in BACKGROUND_CHOICES],
+            background=BACKGROUND_KEYS,
         ),
         weights=engine.Weights(
             **{k: float(v) for k, v in config.get("weights", {}).items() if k != "priority"}

@@ -1,0 +1,82 @@
+"""Plain-words reasons for a pair, in the reader's language, from what the pair has in common.
+
+The engine returns indexes and numbers; `services.breakdown_details` turns them into names and weighted
+points once, when a round is stored; this module words them when a page is rendered, biggest
+contribution first, so the same proposal reads in English or Spanish.
+"""
+
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from peerpath.matching.features import BACKGROUND_CHOICES, GOAL_CHOICES
+
+COMPONENT_LABELS = {
+    "interests": gettext_lazy("Shared interests"),
+    "goals": gettext_lazy("Goals the mentor can help with"),
+    "subjects": gettext_lazy("Subjects"),
+    "availability": gettext_lazy("Shared free time"),
+    "language": gettext_lazy("Shared language"),
+    "background": gettext_lazy("Shared background"),
+    "semantic": gettext_lazy('Similar "about me"'),
+    "request": gettext_lazy("Requested by the mentee"),
+    "priority": gettext_lazy("Returned to the pool"),
+}
+_GOAL_LABELS = {str(key): label for key, label in GOAL_CHOICES}
+_BACKGROUND_LABELS = {key: label for key, label in BACKGROUND_CHOICES}
+
+
+def _join(names: list[Any]) -> str:
+    names = [str(name) for name in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return format_lazy("{} {} {}", ", ".join(names[:-1]), _("and"), names[-1])  # type: ignore[return-value]
+
+
+def _phrase(component: str, details: dict[str, Any]) -> str | None:
+    match component:
+        case "interests" if details.get("interests"):
+            return _("both like %(things)s") % {"things": _join(details["interests"])}
+        case "goals" if details.get("goals"):
+            goals = [_GOAL_LABELS.get(goal, goal) for goal in details["goals"]]
+            return _("can help with %(goals)s") % {"goals": _join([str(g).lower() for g in goals])}
+        case "subjects" if details.get("subjects"):
+            return _("strong in %(subjects)s") % {"subjects": _join(details["subjects"])}
+        case "availability" if details.get("slots"):
+            count = details["slots"]
+            return ngettext("%(count)s shared free period", "%(count)s shared free periods", count) % {
+                "count": count
+            }
+        case "language" if details.get("languages"):
+            return _("both speak %(languages)s") % {"languages": _join(details["languages"])}
+        case "background" if details.get("background"):
+            background = [_BACKGROUND_LABELS.get(b, b) for b in details["background"]]
+            return _("share a background: %(what)s") % {"what": _join([str(b).lower() for b in background])}
+        case "semantic" if details.get("semantic", 0) >= 0.3:
+            return _("wrote similar things about themselves")
+        case "request" if details.get("requested"):
+            return _("the mentee asked for this mentor")
+        case "priority" if details.get("contributions", {}).get("priority"):
+            return _("the mentee is waiting for a new mentor")
+    return None
+
+
+def reasons(details: dict[str, Any], limit: int = 3) -> list[str]:
+    """The top reasons, biggest weighted contribution first."""
+    contributions: dict[str, int] = details.get("contributions", {})
+    ranked = sorted(contributions, key=lambda name: (-contributions[name], name))
+    phrases = [_phrase(name, details) for name in ranked if contributions[name] > 0]
+    return [phrase for phrase in phrases if phrase][:limit]
+
+
+def breakdown(details: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """(component label, points shown, points) for every component that contributed, biggest first."""
+    contributions: dict[str, int] = details.get("contributions", {})
+    return [
+        (str(COMPONENT_LABELS.get(name, name)), number_format(points), points)
+        for name, points in sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
+        if points > 0
+    ]
