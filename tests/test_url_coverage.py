@@ -106,6 +106,17 @@ AUTHORIZATION_TESTED = {
     "nomination_create",
     "nomination_list",
     "recruitment_funnel",
+    # tests/matching/test_round_views.py
+    "match_rounds",
+    "match_round_compare",
+    "match_round_detail",
+    "match_round_progress",
+    "match_round_decide",
+    "match_round_exclude",
+    "match_round_rerun",
+    "match_round_publish",
+    "match_proposal_lock",
+    "match_proposal_swap",
     # tests/recruitment/test_screening.py and test_references.py
     "application_review",
     "application_bulk_status",

@@ -20,6 +20,7 @@ from peerpath.core.audit import record_audit
 from peerpath.matching import engine
 from peerpath.matching.features import Inputs, Person, build_inputs, parse_mentee_key
 from peerpath.matching.models import MatchRound, MatchSettings, Proposal
+from peerpath.matching.reasons import reasons
 from peerpath.mentorships.services import propose_match
 from peerpath.programs.models import Cohort, Program
 
@@ -351,6 +352,7 @@ class SwapOption:
     delta: int  # change in the round's total if the mentee moved to this mentor
     places_left: int
     details: dict[str, Any]
+    reasons: list[str]
 
 
 def swap_options(proposal: Proposal) -> list[SwapOption]:
@@ -385,7 +387,8 @@ def swap_options(proposal: Proposal) -> list[SwapOption]:
                 score=breakdown.score,
                 delta=breakdown.score - current,
                 places_left=int(inputs.mentors.capacity[j]) - load.get(mentor_id, 0),
-                details=breakdown_details(breakdown, inputs.vocabulary),
+                details=(details := breakdown_details(breakdown, inputs.vocabulary)),
+                reasons=reasons(details, limit=4),
             )
         )
     options.sort(key=lambda o: (-o.score, o.mentor_id))

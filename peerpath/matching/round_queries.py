@@ -1,0 +1,208 @@
+"""Reads for the round pages: the review summary (distribution, coverage, load, subgroups) and comparisons.
+
+Each function runs a fixed number of queries whatever the size of the round.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, QuerySet, When
+from django.utils.translation import gettext as _
+
+from peerpath.accounts.models import Membership
+from peerpath.matching.models import MatchRound, Proposal
+from peerpath.matching.reasons import breakdown, reasons
+from peerpath.programs.models import Participant, Program
+
+BUCKETS = 10  # score distribution bars
+
+
+def proposals_of(round: MatchRound, decision: str = "", matched: str = "") -> QuerySet[Proposal]:
+    rows = (
+        round.proposals.select_related("mentee", "mentor")
+        .annotate(unmatched=Case(When(mentor__isnull=True, then=1), default=0))
+        .order_by("unmatched", "-score", "mentee_id")
+    )
+    if decision:
+        rows = rows.filter(decision=decision)
+    if matched == "yes":
+        rows = rows.filter(mentor__isnull=False)
+    elif matched == "no":
+        rows = rows.filter(mentor__isnull=True)
+    return rows
+
+
+def annotate(proposals: list[Proposal]) -> list[Proposal]:
+    """Attach the worded reasons and the breakdown to each proposal (no queries)."""
+    for proposal in proposals:
+        proposal.reason_list = reasons(proposal.contributions, limit=4)  # type: ignore[attr-defined]
+        proposal.breakdown_rows = breakdown(proposal.contributions)  # type: ignore[attr-defined]
+    return proposals
+
+
+@dataclass
+class Coverage:
+    label: str
+    mentees: int = 0
+    matched: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.matched / self.mentees) if self.mentees else 0
+
+
+@dataclass
+class Review:
+    matched: int
+    unmatched: int
+    accepted: int
+    rejected: int
+    pending: int
+    average: float
+    lowest: int | None
+    highest: int | None
+    distribution: list[tuple[str, int]]  # (bucket label, how many pairs)
+    mentor_load: list[dict[str, Any]]
+    subgroups: dict[str, list[Coverage]] = field(default_factory=dict)
+    unmatched_reasons: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def mentees(self) -> int:
+        return self.matched + self.unmatched
+
+
+def _distribution(scores: list[int]) -> list[tuple[str, int]]:
+    if not scores:
+        return []
+    top = max(scores)
+    width = max(1, -(-(top + 1) // BUCKETS))
+    counts = Counter(min(score // width, BUCKETS - 1) for score in scores)
+    return [(f"{k * width}–{(k + 1) * width - 1}", counts.get(k, 0)) for k in range(BUCKETS)]
+
+
+def review(round: MatchRound) -> Review:
+    """Everything the review page shows above the proposal list (four queries)."""
+    program: Program = round.cohort.program
+    lines = list(
+        round.proposals.values_list("mentee_id", "mentor_id", "score", "decision", "unmatched_reason")
+    )
+    pairs = [line for line in lines if line[1] is not None]
+    scores = [score for _mentee, _mentor, score, _decision, _reason in pairs]
+    decisions = Counter(decision for _mentee, _mentor, _score, decision, _reason in pairs)
+
+    # Load per mentor: proposals (not rejected) against places.
+    load: Counter[int] = Counter(mentor for _m, mentor, _s, decision, _r in pairs if decision != "rejected")
+    mentors = list(
+        Participant.objects.filter(cohort=round.cohort, role="mentor", status="enrolled")
+        .select_related("user", "profile")
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    takes_groups = program.model in (Program.Model.GROUP, Program.Model.PEER_TUTORING)
+    mentor_load = []
+    for participant in mentors:
+        profile = getattr(participant, "profile", None)
+        places = 1
+        if takes_groups:
+            places = (profile.capacity if profile else None) or program.mentor_capacity or 1
+        proposed = load.get(participant.user_id, 0)
+        mentor_load.append({"user": participant.user, "proposed": proposed, "places": places})
+
+    # Coverage per subgroup: grade and school (from memberships at the program's schools).
+    mentee_ids = {mentee for mentee, *_rest in lines}
+    matched_ids = {mentee for mentee, mentor, *_rest in lines if mentor is not None}
+    grade_of: dict[int, int | None] = {}
+    school_of: dict[int, str] = {}
+    for user_id, grade, school in Membership.objects.filter(
+        user_id__in=mentee_ids, organization_id__in=program.school_ids()
+    ).values_list("user_id", "grade", "organization__name"):
+        grade_of.setdefault(user_id, grade)
+        school_of.setdefault(user_id, school)
+    subgroups: dict[str, dict[str, Coverage]] = {_("Grade"): {}, _("School"): {}}
+    for mentee in sorted(mentee_ids):
+        grade = grade_of.get(mentee)
+        keys = {
+            _("Grade"): str(grade) if grade is not None else _("Not recorded"),
+            _("School"): school_of.get(mentee, _("Not recorded")),
+        }
+        for group, key in keys.items():
+            coverage = subgroups[group].setdefault(key, Coverage(label=key))
+            coverage.mentees += 1
+            coverage.matched += mentee in matched_ids
+    reasons_count = Counter(reason for _m, mentor, _s, _d, reason in lines if mentor is None)
+    return Review(
+        matched=len(matched_ids),
+        unmatched=len(mentee_ids - matched_ids),
+        accepted=decisions.get("accepted", 0),
+        rejected=decisions.get("rejected", 0),
+        pending=decisions.get("pending", 0),
+        average=sum(scores) / len(scores) if scores else 0.0,
+        lowest=min(scores) if scores else None,
+        highest=max(scores) if scores else None,
+        distribution=_distribution(scores),
+        mentor_load=mentor_load,
+        subgroups={
+            group: sorted(values.values(), key=lambda c: _natural(c.label))
+            for group, values in subgroups.items()
+        },
+        unmatched_reasons=reasons_count.most_common(),
+    )
+
+
+def _natural(label: str) -> tuple[int, str]:
+    return (int(label), "") if label.isdigit() else (10**6, label)
+
+
+@dataclass
+class Difference:
+    mentee: Any
+    subject: str
+    mentor_a: Any
+    score_a: int | None
+    mentor_b: Any
+    score_b: int | None
+
+    @property
+    def delta(self) -> int:
+        return (self.score_b or 0) - (self.score_a or 0)
+
+
+def compare(a: MatchRound, b: MatchRound) -> list[Difference]:
+    """Mentees whose mentor differs between two rounds (one query per round)."""
+    lines: dict[tuple[int, str], dict[str, Proposal]] = defaultdict(dict)
+    for side, round in (("a", a), ("b", b)):
+        for proposal in round.proposals.select_related("mentee", "mentor"):
+            lines[(proposal.mentee_id, proposal.subject)][side] = proposal
+    differences = []
+    for (_mentee, subject), found in lines.items():
+        pa, pb = found.get("a"), found.get("b")
+        if pa and pb and pa.mentor_id == pb.mentor_id:
+            continue
+        any_side = pa or pb
+        assert any_side is not None  # noqa: S101 - every key has at least one side
+        differences.append(
+            Difference(
+                mentee=any_side.mentee,
+                subject=subject,
+                mentor_a=pa.mentor if pa else None,
+                score_a=pa.score if pa and pa.mentor_id else None,
+                mentor_b=pb.mentor if pb else None,
+                score_b=pb.score if pb and pb.mentor_id else None,
+            )
+        )
+    differences.sort(key=lambda d: (d.delta, d.mentee.last_name, d.mentee.pk))
+    return differences
+
+
+def round_summary(round: MatchRound) -> dict[str, Any]:
+    """Headline numbers of a round for the comparison page (one query)."""
+    scores = list(round.proposals.filter(mentor__isnull=False).values_list("score", flat=True))
+    unmatched = round.proposals.filter(mentor__isnull=True).count()
+    return {
+        "round": round,
+        "matched": len(scores),
+        "unmatched": unmatched,
+        "total": sum(scores),
+        "average": sum(scores) / len(scores) if scores else 0,
+        "lowest": min(scores) if scores else None,
+    }
