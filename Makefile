@@ -30,8 +30,11 @@ demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 
+# A background worker runs beside the server (large match rounds, e-mail); it stops with the server.
 run: demo
 	@echo "Serving the demo at http://127.0.0.1:8000 (staff MFA is off in the demo; it is on by default)."
+	$(DEMO_ENV) $(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: install
