@@ -131,6 +131,15 @@ AUTHORIZATION_TESTED = {
     "background_check_add",
     "background_check_edit",
     "screening_attention",
+    # tests/matching/test_profiles.py, test_suggestions.py and test_settings.py
+    "matching_profile",
+    "matching_preference_add",
+    "matching_preference_delete",
+    "matching_suggestions",
+    "matching_request",
+    "interest_vocabulary",
+    "interest_rename",
+    "interest_delete",
     # tests/training/test_certificates.py
     "certificate_issue",
     "certificate_pdf",
