@@ -140,6 +140,8 @@ AUTHORIZATION_TESTED = {
     "interest_vocabulary",
     "interest_rename",
     "interest_delete",
+    "matching_settings",
+    "matching_settings_preview",
     # tests/training/test_certificates.py
     "certificate_issue",
     "certificate_pdf",
