@@ -66,6 +66,8 @@ def settings_edit(request: AuthenticatedHttpRequest, program_pk: int) -> HttpRes
             "form": form,
             "preview": preview,
             "previewed": preview is not None,
+            # The interest list belongs to the school: its admins and coordinators, not only the program's.
+            "can_edit_interests": policy.can(request.user, "manage", program.organization),
         },
         status=status,
     )

@@ -215,6 +215,22 @@ def test_preview_without_a_cohort(client, alice, program):
     assert "no cohort yet" in html
 
 
+def test_a_program_coordinator_without_a_school_role_gets_no_link_to_the_interest_list(client, program):
+    from peerpath.programs.models import ProgramStaff
+    from tests.factories import UserFactory, give_totp
+
+    coordinator = UserFactory(username="pat")
+    give_totp(coordinator)
+    ProgramStaff.objects.create(program=program, user=coordinator, role=ProgramStaff.Role.COORDINATOR)
+    client.force_login(coordinator)
+
+    html = client.get(urls(program)[0]).content.decode()
+
+    assert "Rules every proposed pair must follow" in html
+    assert reverse("interest_vocabulary", args=[program.organization.slug]) not in html
+    assert client.get(reverse("interest_vocabulary", args=[program.organization.slug])).status_code == 404
+
+
 def test_slider_values_are_not_localized(client, alice, program):
     alice.preferred_language = "es"
     alice.save(update_fields=["preferred_language"])
