@@ -126,6 +126,7 @@ def load_demo_matching(today: datetime.date | None = None) -> MatchingSummary:
         for r in Requirement.objects.filter(
             program=program, role=ParticipantRole.MENTOR, module__isnull=False
         ).select_related("module")
+        if r.module is not None
     ]
     for student in mentor_pool:
         Application.objects.get_or_create(
