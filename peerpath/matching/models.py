@@ -212,6 +212,11 @@ class MatchRound(TimeStampedModel):
     def is_finished(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.PUBLISHED, self.Status.FAILED}
 
+    @property
+    def mode_label(self) -> str:
+        mode = self.config.get("mode", MatchSettings.Mode.MAX_TOTAL)
+        return str(MatchSettings.Mode(mode).label) if mode in MatchSettings.Mode.values else str(mode)
+
 
 class Proposal(models.Model):
     """One line of a round: a proposed pair with its score and reasons, or (mentor empty) a mentee the
