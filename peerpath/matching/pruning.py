@@ -51,9 +51,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 from ortools.graph.python import min_cost_flow
-from scipy.sparse.csgraph import breadth_first_order
 
 from peerpath.matching.assignment import ProblemError, Solution
 
@@ -83,31 +81,44 @@ class Certificate:
 
 
 def _top_k(rows: IntArray, key: npt.NDArray[np.generic], n: int, k: int) -> IntArray:
-    """Indexes of the (at most) k largest ``key`` per row; deterministic for the same input."""
+    """Indexes of the (at most) k largest ``key`` per row, sorted; deterministic for the same input.
+
+    Rows are grouped (a stable counting sort, skipped when already sorted), then each block of rows is
+    padded into a dense (rows x widest row) integer matrix and cut with one ``argpartition``.
+    """
     if rows.size == 0:
         return np.zeros(0, np.int64)
-    order = np.argsort(rows, kind="stable")
+    rows = np.asarray(rows, dtype=np.int64)
+    if rows.size > 1 and bool((rows[1:] < rows[:-1]).any()):
+        order = np.argsort(rows, kind="stable")
+    else:
+        order = np.arange(rows.size)
     srows = rows[order]
     counts = np.bincount(srows, minlength=n)
-    big = counts > k
-    if not big.any():
+    if int(counts.max()) <= k:
         return np.sort(order)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    keep_small = order[~big[srows]]
-    big_rows = np.flatnonzero(big)
-    width = int(counts[big_rows].max())
-    picked: list[IntArray] = [keep_small]
+    present = np.flatnonzero(counts)  # only rows that have pairs take a dense row
+    counts = counts[present]
+    starts = np.cumsum(counts) - counts
+    pos = np.arange(rows.size) - np.repeat(starts, counts)
+    dense_row = np.repeat(np.arange(present.size), counts)
+    skey = np.asarray(key)[order]
+    width = int(counts.max())
+    # Padding lies below every real key, so it is never picked ahead of a real cell; it is all distinct,
+    # because long runs of equal values make argpartition's introselect very slow.
+    fill = int(skey.min()) - 1 - np.arange(width, dtype=np.int64)
+    dtype = np.int32 if -(2**31) < int(fill[-1]) and int(skey.max()) < 2**31 else np.int64
+    fill = fill.astype(dtype)
+    picked: list[IntArray] = []
     step = max(1, _DENSE_CELLS // width)
-    for lo in range(0, big_rows.size, step):  # padded blocks of rows: (rows x width) argpartition
-        block = big_rows[lo : lo + step]
-        cnt = counts[block]
-        seg = np.repeat(np.arange(block.size), cnt)
-        pos = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-        src = np.repeat(starts[block], cnt) + pos  # positions in `order`
-        dense = np.full((block.size, width), -np.inf)
-        dense[seg, pos] = key[order[src]].astype(np.float64)
+    for lo in range(0, present.size, step):
+        hi = min(present.size, lo + step)
+        a, b = int(starts[lo]), int(starts[hi - 1] + counts[hi - 1])
+        dense = np.repeat(fill[None, :], hi - lo, axis=0)
+        dense[dense_row[a:b] - lo, pos[a:b]] = skey[a:b]
         top = np.argpartition(dense, width - k, axis=1)[:, width - k :]  # k largest cells per row
-        picked.append(order[(starts[block][:, None] + top).ravel()])
+        ok = top < counts[lo:hi, None]
+        picked.append(order[(starts[lo:hi, None] + top)[ok]])
     return np.sort(np.concatenate(picked))
 
 
@@ -186,37 +197,39 @@ def _solve_reduced(
 
 
 def _shortest_distances(a: IntArray, b: IntArray, w: IntArray, root: int, nodes: int) -> IntArray:
-    """Exact shortest distances from `root` (arcs a -> b of integer cost w, no negative cycle, all reachable).
+    """Exact shortest distances from `root` (arcs a -> b of integer cost w, no negative cycle).
 
-    Shortest paths are a min-cost flow: `root` sends one unit to every other node over uncapacitated arcs;
-    any flow-carrying path of an optimal flow is a shortest path, so distances follow by walking the
-    flow-carrying arcs breadth-first from the root, d(b) = d(a) + w.
+    `root` must have a cost-0 arc to every other node (it does in `_solve_reduced`), so every distance starts
+    at 0. Bellman-Ford by frontiers, vectorised: each pass relaxes only the arcs leaving nodes whose distance
+    dropped in the previous pass, and stops when none drops. Without a negative cycle no shortest path has
+    more than `nodes - 1` arcs, so more passes than that would prove a negative cycle (an error).
     """
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        a.astype(np.int32), b.astype(np.int32), np.full(a.size, nodes, np.int64), w.astype(np.int64)
-    )
-    supplies = np.full(nodes, -1, np.int64)
-    supplies[root] = nodes - 1
-    flow.set_nodes_supplies(np.arange(nodes, dtype=np.int32), supplies)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"shortest-path flow failed with status {status}")
-    carried = flow.flows(np.arange(a.size, dtype=np.int32)) > 0
-    ca, cb, cw = a[carried], b[carried], w[carried]
-    tree = sp.csr_matrix((np.ones(ca.size), (ca, cb)), shape=(nodes, nodes))
-    order, pred = breadth_first_order(tree, root, directed=True, return_predecessors=True)
-    if order.size != nodes:
-        raise RuntimeError("shortest-path flow left a node unreached")  # unreachable: every node has demand
-    arc_key = ca * nodes + cb
-    sort = np.argsort(arc_key)
-    child = order[1:]
-    weight = cw[sort[np.searchsorted(arc_key[sort], pred[child] * nodes + child)]]
-    parent = pred[child].tolist()
-    d = [0] * nodes
-    for v, p, wv in zip(child.tolist(), parent, weight.tolist(), strict=True):
-        d[v] = d[p] + wv
-    return np.asarray(d, dtype=np.int64)
+    order = np.argsort(a, kind="stable")
+    a, b, w = a[order], b[order], w[order]
+    indptr = np.zeros(nodes + 1, np.int64)
+    np.cumsum(np.bincount(a, minlength=nodes), out=indptr[1:])
+    d = np.zeros(nodes, np.int64)
+    frontier = np.arange(nodes)
+    passes = 0
+    while frontier.size:
+        passes += 1
+        if passes > nodes:
+            raise RuntimeError("negative cycle in a residual graph")  # unreachable for an optimal flow
+        first = indptr[frontier]
+        count = indptr[frontier + 1] - first
+        total = int(count.sum())
+        if total == 0:
+            break
+        arcs = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(total)
+        heads = b[arcs]
+        reach = d[a[arcs]] + w[arcs]
+        better = reach < d[heads]
+        if not better.any():
+            break
+        heads, reach = heads[better], reach[better]
+        np.minimum.at(d, heads, reach)
+        frontier = np.unique(heads)
+    return d
 
 
 def solve_streaming(
