@@ -369,3 +369,137 @@ def solve_large(
         max_rounds=max_rounds,
         time_limit=time_limit,
     )
+
+
+# --- Independent components, exact tie-breaking and score transforms (used by the engine) -----------------
+
+
+def _tie_weights(rows: IntArray, cols: IntArray, base: IntArray, n: int, m: int) -> tuple[IntArray, int]:
+    """Weights base * K + tie(i, j), the same exact tie rule as ``assignment`` (see its comment), or (base, 1)
+    when they would not fit the certificate's exact range. Returns (weights, K)."""
+    if rows.size == 0:
+        return base, 1
+    tie = (n - rows) * (m + 1) + (m - cols)
+    best = np.zeros(n, np.int64)
+    np.maximum.at(best, rows, tie)
+    k = int(best.sum()) + 1  # exceeds the tie sum of any matching (one pair per mentee)
+    if (int(base.max()) * k + int(tie.max())) * (n + 1) < _SAFE:
+        return base * k + tie, k
+    return base, 1
+
+
+@dataclass
+class LargeResult:
+    solution: Solution
+    certificates: list[Certificate]  # one per component
+    components: int
+
+
+def solve_by_components(
+    rows: npt.ArrayLike,
+    cols: npt.ArrayLike,
+    scores: npt.ArrayLike,
+    n_mentees: int,
+    capacities: npt.ArrayLike,
+    *,
+    mentee_component: npt.ArrayLike | None = None,
+    mentor_component: npt.ArrayLike | None = None,
+    mode: str = "max_total",
+    k: int = 6,
+    max_rounds: int = 20,
+    time_limit: float | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> LargeResult:
+    """Exact ``max_total`` or ``max_matched`` on scored pairs, one independent component at a time.
+
+    Components: mentees and mentors with the same label (no pair may join two labels; checked). Without
+    labels everything is one component. Each component is solved by ``solve_large`` on exact integer weights
+      max_total:    w = s * K + tie          max_matched:  w = (s + B) * K + tie,  B = C * max(s) + 1
+    where C bounds the pairs in any matching, so one more matched pair always outweighs any score
+    difference (the lexicographic objective, exactly), and tie() is the ``assignment`` tie rule on local
+    indexes (kept only while the weights stay in the certificate's exact range; else K = 1, tie = 0: still
+    exact and deterministic, only the choice among tied optima is unspecified). Optimal for w implies
+    optimal for the mode. If a component is not certified, its bound on the score total is dual(w) // K
+    (max_total: the solution's ``gap_bound`` is then (sum of bounds - total) / sum of bounds; max_matched:
+    the largest relative gap in weights of any component).
+    """
+    if mode not in ("max_total", "max_matched"):
+        raise ProblemError(f"solve_by_components supports max_total and max_matched, got {mode!r}")
+    r, c, s = _as64(np.asarray(rows)), _as64(np.asarray(cols)), _as64(np.asarray(scores))
+    n = int(n_mentees)
+    cap = np.asarray(capacities, dtype=np.int64).ravel()
+    m = cap.size
+    _check_chunk(r, c, s, n, m)
+    if mentee_component is None or mentor_component is None:
+        la, lb = np.zeros(n, np.int64), np.zeros(m, np.int64)
+    else:
+        la, lb = _as64(np.asarray(mentee_component)), _as64(np.asarray(mentor_component))
+    if r.size and not np.array_equal(la[r], lb[c]):
+        raise ProblemError("a pair joins two components")
+    live = cap[c] > 0
+    r, c, s = r[live], c[live], s[live]
+    labels = np.unique(np.concatenate([la, lb]))
+    order = np.argsort(la[r], kind="stable")  # pairs by component, still by (mentee, mentor) inside
+    bounds = np.searchsorted(la[r][order], labels, side="left").tolist() + [r.size]
+    chosen: list[tuple[IntArray, IntArray, IntArray]] = []
+    certificates: list[Certificate] = []
+    upper = 0  # max_total: bound on the optimum's score total over all components
+    worst_gap = 0.0  # max_matched: the largest relative gap (in weights) of any component
+    all_optimal = True
+    start = time.perf_counter()
+    for t, label in enumerate(labels.tolist()):
+        sel = order[bounds[t] : bounds[t + 1]]
+        mentees = np.flatnonzero(la == label)
+        mentors = np.flatnonzero(lb == label)
+        if sel.size == 0:
+            if progress is not None:
+                progress((t + 1) / labels.size)
+            continue
+        local_r = np.searchsorted(mentees, r[sel])
+        local_c = np.searchsorted(mentors, c[sel])
+        base = s[sel]
+        bonus = 0
+        if mode == "max_matched":
+            most = min(mentees.size, int(cap[mentors].sum()))
+            bonus = most * int(base.max()) + 1
+            base = base + bonus
+        weights, big = _tie_weights(local_r, local_c, base, mentees.size, mentors.size)
+        left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
+        sol, cert = solve_large(
+            local_r, local_c, weights, mentees.size, cap[mentors], k=k, max_rounds=max_rounds, time_limit=left
+        )
+        picked = np.array([p[:2] for p in sol.assignments], dtype=np.int64).reshape(-1, 2)
+        key = local_r * mentors.size + local_c
+        by_key = np.argsort(key, kind="stable")
+        where = sel[by_key[np.searchsorted(key[by_key], picked[:, 0] * mentors.size + picked[:, 1])]]
+        chosen.append((r[where], c[where], s[where]))
+        certificates.append(cert)
+        all_optimal &= cert.optimal
+        upper += cert.dual // big
+        worst_gap = max(worst_gap, cert.gap)
+        if progress is not None:
+            progress((t + 1) / labels.size)
+    ar = np.concatenate([x[0] for x in chosen]) if chosen else np.zeros(0, np.int64)
+    ac = np.concatenate([x[1] for x in chosen]) if chosen else np.zeros(0, np.int64)
+    asc = np.concatenate([x[2] for x in chosen]) if chosen else np.zeros(0, np.int64)
+    assignments = sorted(zip(ar.tolist(), ac.tolist(), asc.tolist(), strict=True))
+    total = int(asc.sum())
+    matched = np.zeros(n, np.bool_)
+    matched[ar] = True
+    if all_optimal:
+        gap = 0.0
+    elif mode == "max_total":
+        gap = max(0.0, (upper - total) / upper) if upper > 0 else 0.0
+    else:
+        gap = worst_gap
+    solution = Solution(
+        assignments=assignments,
+        total=total,
+        matched=len(assignments),
+        unmatched=np.flatnonzero(~matched).tolist(),
+        optimal=all_optimal,
+        gap_bound=gap,
+        reasons={},
+        bottleneck=min((x for _, _, x in assignments), default=None),
+    )
+    return LargeResult(solution, certificates, int(labels.size))
