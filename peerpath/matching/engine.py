@@ -629,40 +629,50 @@ class Scorer:
         return components
 
     def breakdowns(self, pairs: Sequence[tuple[int, int]]) -> list[Breakdown]:
-        rows = [i for i, _ in pairs]
-        cols = [j for _, j in pairs]
+        rows = np.array([i for i, _ in pairs], dtype=np.int64)
+        cols = np.array([j for _, j in pairs], dtype=np.int64)
         values = self.component_arrays(rows, cols)
         a, b = self.mentees, self.mentors
-
-        def both_background(i: int, j: int) -> int:
-            return int(a.background[i] & b.background[j]) if a.background[i] and b.background[j] else 0
-
+        interests = _shared(a.interests, b.interests, rows, cols)
+        goals = _shared(a.goals, b.goals, rows, cols)
+        subjects = _shared(a.subjects, b.subjects, rows, cols)
+        slots = np.bitwise_count(a.availability[rows] & b.availability[cols]).tolist()
+        languages = (a.languages[rows] & b.languages[cols]).tolist()
+        bg_a, bg_b = a.background[rows], b.background[cols]
+        background = np.where((bg_a != 0) & (bg_b != 0), bg_a & bg_b, np.uint64(0)).tolist()
+        per_name = {name: values[name].tolist() for name in COMPONENTS}
+        scores = values["score"].tolist()
+        requested = values["request"].tolist()
+        weight = {name: getattr(self.weights, name) for name in COMPONENTS}
         result = []
         for k, (i, j) in enumerate(pairs):
-            components = {name: float(values[name][k]) for name in COMPONENTS}
+            components = {name: float(per_name[name][k]) for name in COMPONENTS}
             result.append(
                 Breakdown(
                     mentee=i,
                     mentor=j,
                     components=components,
-                    contributions={name: getattr(self.weights, name) * v for name, v in components.items()},
-                    score=int(values["score"][k]),
-                    shared_interests=_shared(a.interests, b.interests, i, j),
-                    shared_goals=_shared(a.goals, b.goals, i, j),
-                    shared_subjects=_shared(a.subjects, b.subjects, i, j),
-                    shared_slots=int(np.bitwise_count(a.availability[i] & b.availability[j])),
-                    shared_languages=int(a.languages[i] & b.languages[j]),
-                    shared_background=both_background(i, j),
-                    requested=bool(values["request"][k]),
+                    contributions={name: weight[name] * v for name, v in components.items()},
+                    score=int(scores[k]),
+                    shared_interests=interests[k],
+                    shared_goals=goals[k],
+                    shared_subjects=subjects[k],
+                    shared_slots=int(slots[k]),
+                    shared_languages=int(languages[k]),
+                    shared_background=int(background[k]),
+                    requested=bool(requested[k]),
                 )
             )
         return result
 
 
-def _shared(a: Any, b: Any, i: int, j: int) -> tuple[int, ...]:
-    left = a.indices[a.indptr[i] : a.indptr[i + 1]]
-    right = b.indices[b.indptr[j] : b.indptr[j + 1]]
-    return tuple(int(t) for t in np.intersect1d(left, right))
+def _shared(a: Any, b: Any, rows: IntArray, cols: IntArray) -> list[tuple[int, ...]]:
+    """For each pair k, the tags row rows[k] of `a` and row cols[k] of `b` share, ascending."""
+    both = sp.csr_array(a[rows].multiply(b[cols]))
+    both.eliminate_zeros()
+    both.sort_indices()
+    indices, bounds = both.indices.tolist(), both.indptr.tolist()
+    return [tuple(indices[bounds[k] : bounds[k + 1]]) for k in range(len(rows))]
 
 
 def _quantised_embeddings(side: Side) -> npt.NDArray[np.float32]:
