@@ -487,12 +487,12 @@ class Scorer:
         return bool(getattr(self.weights, name) > 0)
 
     def score_cells(
-        self, mentees: IntArray, mentors: IntArray
+        self, mentees: IntArray, mentors: IntArray, count_exclusions: bool = True
     ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
         """Feasible pairs among mentees x mentors: (rows, cols, score, exclusion counts (len(mentees) x K)).
 
-        Exclusions are counted over the given mentors only. Pairs come mentee by mentee (in the order of
-        `mentees`), mentors ascending when `mentors` is.
+        Exclusions are counted over the given mentors only (left at 0 without `count_exclusions`). Pairs
+        come mentee by mentee (in the order of `mentees`), mentors ascending when `mentors` is.
         """
         masks = self.masks_between(mentees, mentors)
         exclusions = np.zeros((len(mentees), len(CONSTRAINTS)), dtype=np.int64)
@@ -500,7 +500,8 @@ class Scorer:
         for k, name in enumerate(CONSTRAINTS):
             if name in masks:
                 mask = masks[name]
-                exclusions[:, k] = len(mentors) - np.count_nonzero(mask, axis=1)
+                if count_exclusions:
+                    exclusions[:, k] = len(mentors) - np.count_nonzero(mask, axis=1)
                 feasible = mask.copy() if feasible is None else np.logical_and(feasible, mask, out=feasible)
         if feasible is None:
             feasible = np.ones((len(mentees), len(mentors)), dtype=np.bool_)
@@ -547,9 +548,9 @@ class Scorer:
 
         Chunks run on `threads` threads (numpy releases the GIL); results are put in (mentee, mentor)
         order, so they do not depend on the thread count or the chunking. `progress` is called from the
-        calling thread with the share of cells done. With `full_exclusions` off, exclusion counts are taken
-        over each mentee's block only (mentors of other schools count under "same_school" alone); that is
-        all `match` needs, and it saves a pass over every mentee x mentor cell.
+        calling thread with the share of cells done. With `full_exclusions` off, exclusion counts are not
+        computed (all 0): `match` only needs them for mentees with no feasible mentor, and gets those from
+        `exclusions_for`; this saves a pass over every mentee x mentor cell.
         """
         if self.m and (self.mentees.embeddings is not None or self._needs("semantic")):
             self.embeddings()  # once, before the threads start
@@ -562,7 +563,7 @@ class Scorer:
         done = 0
         with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
             for (mentees, mentors), part in zip(
-                tasks, pool.map(lambda t: self.score_cells(*t), tasks), strict=True
+                tasks, pool.map(lambda t: self.score_cells(*t, full_exclusions), tasks), strict=True
             ):
                 parts.append(part)
                 done += len(mentees) * len(mentors)
@@ -570,9 +571,9 @@ class Scorer:
                     progress(done / cells)
         exclusions = np.zeros((self.n, len(CONSTRAINTS)), dtype=np.int64)
         counts = np.zeros(self.n, dtype=np.int64)
-        for (mentees, mentors), (rows, _, _, excl) in zip(tasks, parts, strict=True):
-            exclusions[mentees] = excl
-            exclusions[mentees, CONSTRAINTS.index("same_school")] += self.m - len(mentors)
+        for (mentees, _), (rows, _, _, excl) in zip(tasks, parts, strict=True):
+            if full_exclusions:
+                exclusions[mentees] = excl
             counts += np.bincount(rows, minlength=self.n)
         if full_exclusions:  # mentees whose block leaves mentors out: count those mentors too
             partial = [i for i, j in tasks if len(j) < self.m]

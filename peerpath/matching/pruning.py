@@ -437,26 +437,38 @@ def solve_by_components(
     if r.size and not np.array_equal(la[r], lb[c]):
         raise ProblemError("a pair joins two components")
     live = cap[c] > 0
-    r, c, s = r[live], c[live], s[live]
-    labels = np.unique(np.concatenate([la, lb]))
-    order = np.argsort(la[r], kind="stable")  # pairs by component, still by (mentee, mentor) inside
-    bounds = np.searchsorted(la[r][order], labels, side="left").tolist() + [r.size]
+    if not live.all():
+        r, c, s = r[live], c[live], s[live]
+    labels, code = np.unique(np.concatenate([la, lb]), return_inverse=True)
+    code_a, code_b = code[:n], code[n:]
+    small = np.uint16 if labels.size < 2**16 else np.int64  # 16-bit keys: numpy's stable sort is a radix sort
+    pair_code = code_a[r].astype(small)
+    order = np.argsort(pair_code, kind="stable")  # pairs by component, in input order inside
+    bounds = np.searchsorted(pair_code[order], np.arange(labels.size), side="left").tolist() + [r.size]
+    del pair_code
+    members_a = np.argsort(code_a, kind="stable")  # mentees by component, ascending inside
+    starts_a = np.searchsorted(code_a[members_a], np.arange(labels.size + 1))
+    members_b = np.argsort(code_b, kind="stable")
+    starts_b = np.searchsorted(code_b[members_b], np.arange(labels.size + 1))
+    local = np.zeros(max(n, m), np.int64)  # scratch: global index -> index inside the component
     chosen: list[tuple[IntArray, IntArray, IntArray]] = []
     certificates: list[Certificate] = []
     upper = 0  # max_total: bound on the optimum's score total over all components
     worst_gap = 0.0  # max_matched: the largest relative gap (in weights) of any component
     all_optimal = True
     start = time.perf_counter()
-    for t, label in enumerate(labels.tolist()):
+    for t in range(labels.size):
         sel = order[bounds[t] : bounds[t + 1]]
-        mentees = np.flatnonzero(la == label)
-        mentors = np.flatnonzero(lb == label)
+        mentees = members_a[starts_a[t] : starts_a[t + 1]]
+        mentors = members_b[starts_b[t] : starts_b[t + 1]]
         if sel.size == 0:
             if progress is not None:
                 progress((t + 1) / labels.size)
             continue
-        local_r = np.searchsorted(mentees, r[sel])
-        local_c = np.searchsorted(mentors, c[sel])
+        local[mentees] = np.arange(mentees.size)
+        local_r = local[r[sel]]
+        local[mentors] = np.arange(mentors.size)
+        local_c = local[c[sel]]
         base = s[sel]
         bonus = 0
         if mode == "max_matched":
@@ -470,8 +482,12 @@ def solve_by_components(
         )
         picked = np.array([p[:2] for p in sol.assignments], dtype=np.int64).reshape(-1, 2)
         key = local_r * mentors.size + local_c
-        by_key = np.argsort(key, kind="stable")
-        where = sel[by_key[np.searchsorted(key[by_key], picked[:, 0] * mentors.size + picked[:, 1])]]
+        wanted = picked[:, 0] * mentors.size + picked[:, 1]
+        if key.size < 2 or bool((key[1:] > key[:-1]).all()):  # sorted input (as the engine gives)
+            where = sel[np.searchsorted(key, wanted)]
+        else:
+            by_key = np.argsort(key, kind="stable")
+            where = sel[by_key[np.searchsorted(key[by_key], wanted)]]
         chosen.append((r[where], c[where], s[where]))
         certificates.append(cert)
         all_optimal &= cert.optimal
