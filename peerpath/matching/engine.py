@@ -563,7 +563,7 @@ class Scorer:
         done = 0
         with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
             for (mentees, mentors), part in zip(
-                tasks, pool.map(lambda t: self.score_cells(*t, full_exclusions), tasks), strict=True
+                tasks, pool.map(lambda t: self.score_cells(t[0], t[1], full_exclusions), tasks), strict=True
             ):
                 parts.append(part)
                 done += len(mentees) * len(mentors)
