@@ -16,6 +16,7 @@ both free). Explanations (the per-pair breakdowns ``match`` also builds) are not
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -147,6 +148,9 @@ def run_case(
     out["solving_s"] = time.perf_counter() - t1
     out["total_s"] = out["scoring_s"] + out["solving_s"]
     out["peak_mb"] = _peak_mb()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 2)  # includes generating the data
+    out["load_avg_1m"] = round(os.getloadavg()[0], 2)  # other work on the machine skews the timings
     sol, certs = large.solution, large.certificates
     blocks = sum(len(i) * len(j) for i, j in scorer.blocks())
     out.update(

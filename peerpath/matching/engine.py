@@ -3,9 +3,13 @@
 Pure Python + numpy/scipy, no Django: `Side` arrays in, `EngineResult` out. `services.py` maps the ORM to
 these dataclasses and ids back.
 
-Scoring (`score_pairs`) runs in chunks of mentee rows so that no n x m float matrix is ever held for large
-schools. Each chunk computes the hard-constraint mask first, then the components of the feasible pairs only,
-each in [0, 1]; the pair's integer score is round(1000 * sum(weight * component)).
+Scoring (`score_pairs`, `Scorer.score`) only looks at cells that can be feasible: with `same_school` on,
+the mentees of one school against the mentors of that school and of its `allowed_school_pairs` partners
+(`Scorer.blocks`), which divides the work by about the number of schools in a district. Blocks are cut
+into chunks of mentee rows (no n x m matrix is ever held) that run on 2 threads; each chunk computes the
+hard-constraint masks first, then the components of the feasible pairs only, each in [0, 1]; the pair's
+integer score is round(1000 * sum(weight * component)). Results are placed in (mentee, mentor) order, so
+they do not depend on blocks, chunks or threads.
 
 Exactness and determinism. Every matrix product is taken over integers: tag weights (idf) are quantised to
 integers, tags are 0/1, and embeddings are quantised to integers in [-127, 127] (256 dimensions, so every
@@ -13,8 +17,12 @@ partial sum stays below 2**24 and float32 holds it exactly). Products are theref
 chunking, the BLAS kernel or its thread count; the components are then the same element-wise formulas in
 every path. So chunked scores equal unchunked scores bit for bit, and `explain_pairs` reproduces them.
 
-Assignment (`match`) passes the feasible pairs with their integer scores to `assignment.solve`, which is
-exact for the chosen mode.
+Assignment (`match`). "max_total" and "max_matched" with more than `LARGE_PAIRS` feasible pairs go to
+`pruning.solve_by_components`: school groups that no pair joins are solved independently, each by top-k
+candidate pruning plus min-cost flow, with an LP-duality certificate checked in exact integer arithmetic
+over every feasible pair (pruned pairs that violate it are added back until it holds), so the result is
+proven optimal (`EngineResult.optimal`) or comes with a certified `gap_bound`. Small instances and the
+"max_min" and "stable" modes go to `assignment.solve` (exact sparse min-cost flow / deferred acceptance).
 """
 
 import math

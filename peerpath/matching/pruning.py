@@ -11,7 +11,8 @@ Algorithm (mode ``max_total`` only)
 2. Solve max-total on ``K`` exactly by min-cost flow (OR-Tools): arcs mentee -> mentor (cost -s, cap 1),
    mentor -> sink (cost 0, cap c_j), and mentee -> sink (cost 0, cap 1, the "skip" arc: staying unmatched).
 3. Read dual prices off the optimal flow: shortest-path distances ``d`` in its residual graph (from a virtual
-   root joined to every node by cost-0 arcs; no negative cycle exists because the flow is optimal) give
+   root joined to every node by cost-0 arcs; no negative cycle exists because the flow is optimal; computed
+   by a vectorised frontier Bellman-Ford, ``_shortest_distances``) give
        u_i = max(0, d(i) - d(t)),   v_j = max(0, d(t) - d(j))       (t = sink).
 4. Check every pair -- kept or pruned -- in vectorised chunks: reduced profit r_ij = s_ij - u_i - v_j.
    If some r_ij > 0, add the worst violators (up to ``k`` per mentee) to ``K`` and go to 2; stop when none
@@ -39,6 +40,10 @@ u_i = d(i) - d(t) needs no clipping and is 0 for unmatched mentees; v_j = d(t) -
 below capacity for mentors with flow; only idle mentors can be clipped up to 0, and raising a price keeps
 u_i + v_j >= s_ij while their pairs are all unused. That is dual feasibility on K plus complementary
 slackness, so D(u, v) = total on K. (Mentors of capacity 0 take no pairs; their pairs are dropped.)
+
+``solve_by_components`` (what the engine calls) runs this per independent component (school groups no
+pair joins), with exact integer weights that add the exact solver's tie rule and, for ``max_matched``, a
+per-pair bonus that makes one more match outweigh any score difference.
 
 When the budget runs out, the prices are repaired into a full-problem dual: u_i += max_j max(0, r_ij) (the
 worst violation in mentee i's row), which makes every constraint hold, and the reported bound
