@@ -254,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
                     "feasible_share",
                     "block_share",
                     "phases",
+                    "cpu_s",
+                    "load_avg_1m",
                     "exact_s",
                     "note",
                 )
