@@ -1,16 +1,22 @@
-"""Benchmark of the large-instance solver: ``python -m peerpath.matching.bench [--sizes ...]``.
+"""Benchmark of the matching engine at scale: ``python -m peerpath.matching.bench [--sizes ...]``.
 
-Each (N, capacity) case runs in its own subprocess so that peak memory (``ru_maxrss``) is per case. Data
-comes from ``peerpath.matching.engine`` (``generate_school`` + ``score_pairs``) when it is importable and
-works, otherwise from ``generate_pairs`` below (seeded, 2-3 schools, ~10 % of pairs feasible, mostly
-within a school, integer scores 0-1000 from low-dimensional taste vectors plus noise). Reported: scoring
-and solving time, peak RSS, total, matched, minimum pair score, the certificate, the ratio to an
-independent exact optimum (scipy's dense ``linear_sum_assignment``, capacity expanded into columns, only
-when the dense matrix fits) and the ratio of a greedy baseline (pairs by score, take if both free).
+Each (N, capacity) case runs in its own subprocess so that peak memory (``ru_maxrss``) is per case, and
+runs exactly what ``engine.match`` runs for ``max_total``: ``engine.generate_school`` (a seeded district:
+about ``--school-size`` mentees per school, see its docstring), scoring of the compatible school blocks on 2
+threads with default weights and constraints (embeddings of the "about me" texts included), then
+``pruning.solve_by_components`` (per school group: top-k candidates, min-cost flow, LP-duality certificate).
+Reported: scoring and solving time and their sum, peak RSS, feasible pairs (also as a share of all pairs
+and of the same-school blocks), total, matched, minimum pair score, proven optimal / certified gap, the
+ratio to an independent exact optimum (scipy's dense ``linear_sum_assignment`` over all mentees x all
+mentor places, only when the dense matrix fits) and the ratio of a greedy baseline (pairs by score, take if
+both free). Explanations (the per-pair breakdowns ``match`` also builds) are not included.
+
+``Generated`` below is an older synthetic pair generator (no engine), kept for the solver's own tests.
 """
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -21,11 +27,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from peerpath.matching.pruning import Chunk, solve_large, solve_streaming
+from peerpath.matching.pruning import Chunk
 
 IntArray = npt.NDArray[np.int64]
 _DENSE_LIMIT_BYTES = 2_000_000_000  # skip the dense reference above this matrix size
-_MATERIALISE_PAIRS = 30_000_000  # above this many (estimated) pairs, stream blocks instead of storing them
 
 
 def _mix(h: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
@@ -79,20 +84,6 @@ class Generated:
         return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))  # type: ignore[return-value]
 
 
-def _engine_pairs(n: int, m: int, seed: int) -> tuple[IntArray, IntArray, IntArray] | None:
-    try:
-        from peerpath.matching import engine
-
-        mentees, mentors = engine.generate_school(n, m, seed)
-        scored = engine.score_pairs(mentees, mentors, engine.Weights(), engine.Constraints())
-        return np.asarray(scored.rows), np.asarray(scored.cols), np.asarray(scored.score)
-    except Exception as exc:  # the engine is developed in parallel; fall back to our own generator
-        print(
-            f"note: engine unavailable ({type(exc).__name__}: {exc}); using bench generator", file=sys.stderr
-        )
-        return None
-
-
 def greedy_total(rows: IntArray, cols: IntArray, scores: IntArray, n: int, cap: IntArray) -> int:
     order = np.argsort(-scores, kind="stable")
     room = cap.copy()
@@ -131,53 +122,65 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_case(n: int, capacity: int, seed: int, k: int, reference: bool) -> dict[str, Any]:
+def run_case(
+    n: int, capacity: int, seed: int, k: int, reference: bool, school_size: int | None
+) -> dict[str, Any]:
+    """One case, exactly as ``engine.match`` runs it: score (blocks, 2 threads), then the certified solver."""
+    from peerpath.matching import engine
+    from peerpath.matching.pruning import solve_by_components
+
     m = n if capacity == 1 else -(-n // capacity)
-    cap = np.full(m, capacity, np.int64)
     out: dict[str, Any] = {"n": n, "capacity": capacity, "mentors": m}
+    mentees, mentors = engine.generate_school(n, m, seed, school_size=school_size)
+    mentors.capacity = np.full(m, capacity, np.int64)
+    cap = mentors.capacity
+    out["schools"] = int(np.unique(mentees.school).size)
     t0 = time.perf_counter()
-    arrays = _engine_pairs(n, m, seed)
-    out["data"] = "engine" if arrays is not None else "bench generator"
-    gen = Generated(n, m, seed)
-    streamed = arrays is None and n * m * 0.12 > _MATERIALISE_PAIRS
-    if arrays is None and not streamed:
-        arrays = gen.arrays()
+    scorer = engine.Scorer(mentees, mentors, engine.Weights(), engine.Constraints())
+    scored = scorer.score(full_exclusions=False)
     out["scoring_s"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    if arrays is not None:
-        rows, cols, scores = arrays
-        sol, cert = solve_large(rows, cols, scores, n, cap, k=k)
-    else:  # stream: every pass (prune, each certification) re-generates the blocks
-        sol, cert = solve_streaming(gen.blocks, n, cap, k=k)
-        out["data"] += " (streamed; solving time includes re-generating pairs per pass)"
+    mentee_label, mentor_label = engine._components(scorer)
+    large = solve_by_components(
+        scored.rows, scored.cols, scored.score, n, cap,
+        mentee_component=mentee_label, mentor_component=mentor_label, k=k,
+    )  # fmt: skip
     out["solving_s"] = time.perf_counter() - t1
+    out["total_s"] = out["scoring_s"] + out["solving_s"]
     out["peak_mb"] = _peak_mb()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 2)  # includes generating the data
+    out["load_avg_1m"] = round(os.getloadavg()[0], 2)  # other work on the machine skews the timings
+    sol, certs = large.solution, large.certificates
+    blocks = sum(len(i) * len(j) for i, j in scorer.blocks())
     out.update(
-        pairs=cert.total_pairs,
-        kept=cert.kept_pairs,
-        rounds=cert.rounds,
-        violations=cert.violations,
+        pairs=len(scored),
+        feasible_share=len(scored) / (n * m),
+        block_share=len(scored) / max(blocks, 1),
+        components=large.components,
+        kept=sum(c.kept_pairs for c in certs),
+        rounds=max((c.rounds for c in certs), default=0),
         total=sol.total,
         matched=sol.matched,
         min_score=sol.bottleneck,
-        optimal=cert.optimal,
-        gap=cert.gap,
-        dual=cert.dual,
-        phases={key: round(v, 2) for key, v in cert.seconds.items()},
+        optimal=sol.optimal,
+        gap=sol.gap_bound,
+        phases={
+            key: round(sum(c.seconds.get(key, 0.0) for c in certs), 2)
+            for key in ("prune", "solve", "certify")
+        },
     )
-    if arrays is not None:
-        rows, cols, scores = (np.asarray(a, np.int64) for a in arrays)
-        greedy = greedy_total(rows, cols, scores, n, cap)
-        out["greedy_ratio"] = greedy / sol.total if sol.total else 1.0
-        if reference:
-            t2 = time.perf_counter()
-            best = dense_optimum(rows, cols, scores, n, cap)
-            out["exact_ratio"] = None if best is None else (sol.total / best if best else 1.0)
-            out["exact_s"] = time.perf_counter() - t2
-            if best is None:
-                out["note"] = "dense reference skipped (matrix too large)"
-    else:
-        out["note"] = "pairs streamed; no greedy or dense reference"
+    rows, cols, scores = (np.asarray(x, np.int64) for x in (scored.rows, scored.cols, scored.score))
+    del scorer, scored, large
+    greedy = greedy_total(rows, cols, scores, n, cap)
+    out["greedy_ratio"] = greedy / sol.total if sol.total else 1.0
+    if reference:
+        t2 = time.perf_counter()
+        best = dense_optimum(rows, cols, scores, n, cap)
+        out["exact_ratio"] = None if best is None else (sol.total / best if best else 1.0)
+        out["exact_s"] = time.perf_counter() - t2
+        if best is None:
+            out["note"] = "dense reference skipped (matrix too large)"
     return out
 
 
@@ -188,7 +191,8 @@ def _fmt(row: dict[str, Any]) -> str:
 
     return (
         f"{row['n']:>7} {row['capacity']:>3} {row['pairs']:>11,} {row['kept']:>8,} {row['rounds']:>3} "
-        f"{num('scoring_s', '.2f'):>8} {num('solving_s', '.2f'):>8} {num('peak_mb', '.0f'):>7} "
+        f"{num('scoring_s', '.2f'):>8} {num('solving_s', '.2f'):>8} {num('total_s', '.2f'):>8} "
+        f"{num('peak_mb', '.0f'):>7} "
         f"{row['total']:>11,} {row['matched']:>7} {num('min_score', 'd'):>5} "
         f"{'yes' if row['optimal'] else 'no':>4} {row['gap']:>8.2e} "
         f"{num('exact_ratio', '.6f'):>9} {num('greedy_ratio', '.4f'):>8}"
@@ -202,22 +206,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("-k", type=int, default=6)
     parser.add_argument("--reference-max", type=int, default=10_000, help="largest N for the dense check")
+    parser.add_argument(
+        "--school-size",
+        type=int,
+        default=1000,
+        help="mentees per school in the generated district (0: 2-3 schools at any size, dense worst case)",
+    )
     parser.add_argument("--case", help=argparse.SUPPRESS)  # internal: "N,capacity" in a subprocess
     args = parser.parse_args(argv)
     if args.case:
         n, capacity = (int(x) for x in args.case.split(","))
-        print(json.dumps(run_case(n, capacity, args.seed, args.k, n <= args.reference_max)))
+        size = args.school_size or None
+        print(json.dumps(run_case(n, capacity, args.seed, args.k, n <= args.reference_max, size)))
         return 0
     header = (
         f"{'N':>7} {'cap':>3} {'pairs':>11} {'kept':>8} {'rnd':>3} {'score_s':>8} {'solve_s':>8} "
+        f"{'total_s':>8} "
         f"{'peak_MB':>7} {'total':>11} {'matched':>7} {'min':>5} {'opt':>4} {'gap':>8} "
         f"{'vs_exact':>9} {'greedy':>8}"
     )
     print(header)
+    layout = (
+        f"district, ~{args.school_size} mentees per school (0.5-1.5x), same_school on"
+        if args.school_size
+        else "2-3 schools at any size (dense worst case)"
+    )
+    print(
+        f"# data: engine.generate_school seed {args.seed}, {layout}; "
+        f"default Weights and Constraints; k={args.k}"
+    )
     for n in (int(x) for x in args.sizes.split(",")):
         for capacity in (int(x) for x in args.capacity.split(",")):
             cmd = [sys.executable, "-m", "peerpath.matching.bench", "--case", f"{n},{capacity}"]
             cmd += ["--seed", str(args.seed), "-k", str(args.k), "--reference-max", str(args.reference_max)]
+            cmd += ["--school-size", str(args.school_size)]
             done = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
             if done.returncode != 0:
                 print(f"{n:>7} {capacity:>3} failed (exit {done.returncode}): {done.stderr.strip()[-300:]}")
@@ -225,7 +247,19 @@ def main(argv: list[str] | None = None) -> int:
             row = json.loads(done.stdout.strip().splitlines()[-1])
             print(_fmt(row), flush=True)
             extra = {
-                key: row[key] for key in ("data", "phases", "violations", "exact_s", "note") if key in row
+                key: row[key]
+                for key in (
+                    "schools",
+                    "components",
+                    "feasible_share",
+                    "block_share",
+                    "phases",
+                    "cpu_s",
+                    "load_avg_1m",
+                    "exact_s",
+                    "note",
+                )
+                if key in row
             }
             print(f"{'':>11}{extra}", flush=True)
             for line in done.stderr.strip().splitlines()[-3:]:

@@ -3,9 +3,13 @@
 Pure Python + numpy/scipy, no Django: `Side` arrays in, `EngineResult` out. `services.py` maps the ORM to
 these dataclasses and ids back.
 
-Scoring (`score_pairs`) runs in chunks of mentee rows so that no n x m float matrix is ever held for large
-schools. Each chunk computes the hard-constraint mask first, then the components of the feasible pairs only,
-each in [0, 1]; the pair's integer score is round(1000 * sum(weight * component)).
+Scoring (`score_pairs`, `Scorer.score`) only looks at cells that can be feasible: with `same_school` on,
+the mentees of one school against the mentors of that school and of its `allowed_school_pairs` partners
+(`Scorer.blocks`), which divides the work by about the number of schools in a district. Blocks are cut
+into chunks of mentee rows (no n x m matrix is ever held) that run on 2 threads; each chunk computes the
+hard-constraint masks first, then the components of the feasible pairs only, each in [0, 1]; the pair's
+integer score is round(1000 * sum(weight * component)). Results are placed in (mentee, mentor) order, so
+they do not depend on blocks, chunks or threads.
 
 Exactness and determinism. Every matrix product is taken over integers: tag weights (idf) are quantised to
 integers, tags are 0/1, and embeddings are quantised to integers in [-127, 127] (256 dimensions, so every
@@ -13,20 +17,26 @@ partial sum stays below 2**24 and float32 holds it exactly). Products are theref
 chunking, the BLAS kernel or its thread count; the components are then the same element-wise formulas in
 every path. So chunked scores equal unchunked scores bit for bit, and `explain_pairs` reproduces them.
 
-Assignment (`match`) passes the feasible pairs with their integer scores to `assignment.solve`, which is
-exact for the chosen mode.
+Assignment (`match`). "max_total" and "max_matched" with more than `LARGE_PAIRS` feasible pairs go to
+`pruning.solve_by_components`: school groups that no pair joins are solved independently, each by top-k
+candidate pruning plus min-cost flow, with an LP-duality certificate checked in exact integer arithmetic
+over every feasible pair (pruned pairs that violate it are added back until it holds), so the result is
+proven optimal (`EngineResult.optimal`) or comes with a certified `gap_bound`. Small instances and the
+"max_min" and "stable" modes go to `assignment.solve` (exact sparse min-cost flow / deferred acceptance).
 """
 
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
-from peerpath.matching import assignment, semantic
+from peerpath.matching import assignment, pruning, semantic
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -39,6 +49,9 @@ SCORE_SCALE = 1000  # integer score = round(SCORE_SCALE * weighted total)
 DEFAULT_CHUNK_CELLS = 4_000_000  # mentee rows per chunk = this // mentor count (about 100 MB of temporaries)
 _IDF_SCALE = 16  # tag weight = round(16 * idf): integers keep products exact
 _EMBED_SCALE = 127  # embeddings as integers in [-127, 127]
+DISTRICT_SCHOOL_SIZE = 1000  # generate_school: mentees per school in the program, on average
+LARGE_PAIRS = 100_000  # match(): above this many feasible pairs, max_total/max_matched use pruning
+DEFAULT_THREADS = 2  # scoring threads (numpy and BLAS release the GIL)
 _DENSE_VOCABULARY = 2048  # tag matrices up to this many columns are multiplied dense
 
 COMPONENTS = (
@@ -258,6 +271,7 @@ class EngineResult:
     optimal: bool
     feasible_pairs: int
     warnings: list[str] = field(default_factory=list)
+    gap_bound: float = 0.0  # when not optimal: relative bound on the loss (see `pruning`); 0.0 when optimal
 
 
 # --- Scoring ------------------------------------------------------------------------------------------------
@@ -276,8 +290,8 @@ class _Cross:
             self.a, self.b = a.astype(np.float64), b.astype(np.float64)
             self.bt = self.b.T.tocsc()
 
-    def block(self, start: int, stop: int) -> FloatArray:
-        product = self.a[start:stop] @ self.bt
+    def block_between(self, rows: IntArray, cols: IntArray) -> FloatArray:
+        product = self.a[rows] @ self.bt[:, cols]
         return np.asarray(product if self.dense else product.toarray(), dtype=np.float64)
 
     def pairs(self, rows: IntArray, cols: IntArray) -> FloatArray:
@@ -374,31 +388,64 @@ class Scorer:
 
     def constraint_masks(self, start: int, stop: int) -> dict[str, BoolArray]:
         """For mentees start..stop-1: name -> allowed (rows x m) mask, for each constraint that is on."""
+        return self.masks_between(np.arange(start, stop), np.arange(self.m))
+
+    def masks_between(self, mentees: IntArray, mentors: IntArray) -> dict[str, BoolArray]:
+        """name -> allowed (len(mentees) x len(mentors)) mask, for each constraint that is on."""
         a, b, c = self.mentees, self.mentors, self.constraints
-        rows, m = stop - start, self.m
+        shape = (len(mentees), len(mentors))
         masks: dict[str, BoolArray] = {}
         if c.require_matchable:
             assert a.matchable is not None  # noqa: S101 - set in Side
             assert b.matchable is not None  # noqa: S101 - set in Side
-            masks["matchable"] = a.matchable[start:stop, None] & b.matchable[None, :]
+            masks["matchable"] = a.matchable[mentees, None] & b.matchable[None, mentors]
         assert b.capacity is not None  # noqa: S101 - set in Side
-        masks["mentor_full"] = np.broadcast_to(b.capacity[None, :] > 0, (rows, m))
+        masks["mentor_full"] = np.broadcast_to(b.capacity[None, mentors] > 0, shape)
         if c.same_school:
-            masks["same_school"] = self.school_table[np.ix_(self.school_a[start:stop], self.school_b)]
+            masks["same_school"] = self.school_table[np.ix_(self.school_a[mentees], self.school_b[mentors])]
         if c.min_grade_gap is not None:
-            masks["grade_gap"] = b.grade[None, :] - a.grade[start:stop, None] >= c.min_grade_gap
+            masks["grade_gap"] = b.grade[None, mentors] - a.grade[mentees, None] >= c.min_grade_gap
         if c.min_shared_slots is not None:
-            shared = np.bitwise_count(a.availability[start:stop, None] & b.availability[None, :])
+            shared = np.bitwise_count(a.availability[mentees, None] & b.availability[None, mentors])
             masks["shared_slots"] = shared >= c.min_shared_slots
         if c.shared_language:
-            masks["shared_language"] = (a.languages[start:stop, None] & b.languages[None, :]) != 0
+            masks["shared_language"] = (a.languages[mentees, None] & b.languages[None, mentors]) != 0
         for name, pairs in self.pair_sets.items():
             if len(pairs):
-                lo, hi = np.searchsorted(pairs[:, 0], [start, stop])
-                mask = np.ones((rows, m), dtype=np.bool_)
-                mask[pairs[lo:hi, 0] - start, pairs[lo:hi, 1]] = False
+                row_of = np.full(self.n, -1, np.int64)
+                row_of[mentees] = np.arange(len(mentees))
+                col_of = np.full(self.m, -1, np.int64)
+                col_of[mentors] = np.arange(len(mentors))
+                r, k = row_of[pairs[:, 0]], col_of[pairs[:, 1]]
+                hit = (r >= 0) & (k >= 0)
+                mask = np.ones(shape, dtype=np.bool_)
+                mask[r[hit], k[hit]] = False
                 masks[name] = mask
         return masks
+
+    def blocks(self) -> list[tuple[IntArray, IntArray]]:
+        """(mentees, mentors that can be feasible for them) blocks covering every feasible pair.
+
+        With `same_school` on, the mentees of one school only ever pair with mentors of that school and of
+        the `allowed_school_pairs` partners, so only those cells are scored: this divides the work by about
+        the number of schools. Each mentee is in exactly one block; indexes are ascending in each block.
+        """
+        if not self.constraints.same_school:
+            return [(np.arange(self.n), np.arange(self.m))]
+        order_b = np.argsort(self.school_b, kind="stable")
+        codes_b, starts_b = np.unique(self.school_b[order_b], return_index=True)
+        ends_b = np.append(starts_b[1:], self.m)
+        order_a = np.argsort(self.school_a, kind="stable")
+        codes_a, starts_a = np.unique(self.school_a[order_a], return_index=True)
+        ends_a = np.append(starts_a[1:], self.n)
+        result = []
+        for code, lo, hi in zip(codes_a.tolist(), starts_a.tolist(), ends_a.tolist(), strict=True):
+            partners = np.flatnonzero(self.school_table[code, codes_b])
+            mentors = np.concatenate(
+                [order_b[starts_b[p] : ends_b[p]] for p in partners.tolist()] or [np.zeros(0, np.int64)]
+            )
+            result.append((np.sort(order_a[lo:hi]), np.sort(mentors)))
+        return result
 
     # Components ---------------------------------------------------------------------------------------------
 
@@ -447,27 +494,42 @@ class Scorer:
     def _needs(self, name: str) -> bool:
         return bool(getattr(self.weights, name) > 0)
 
-    def score_block(self, start: int, stop: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-        """Feasible pairs of mentees start..stop-1: (rows, cols, score, exclusion counts (rows x K))."""
-        masks = self.constraint_masks(start, stop)
-        exclusions = np.zeros((stop - start, len(CONSTRAINTS)), dtype=np.int64)
-        feasible = np.ones((stop - start, self.m), dtype=np.bool_)
+    def score_cells(
+        self, mentees: IntArray, mentors: IntArray, count_exclusions: bool = True
+    ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        """Feasible pairs among mentees x mentors: (rows, cols, score, exclusion counts (len(mentees) x K)).
+
+        Exclusions are counted over the given mentors only (left at 0 without `count_exclusions`). Pairs
+        come mentee by mentee (in the order of `mentees`), mentors ascending when `mentors` is.
+        """
+        masks = self.masks_between(mentees, mentors)
+        exclusions = np.zeros((len(mentees), len(CONSTRAINTS)), dtype=np.int64)
+        feasible: BoolArray | None = None
         for k, name in enumerate(CONSTRAINTS):
             if name in masks:
-                exclusions[:, k] = self.m - np.count_nonzero(masks[name], axis=1)
-                feasible &= masks[name]
-        local, cols = np.nonzero(feasible)
-        rows = local + start
+                mask = masks[name]
+                if count_exclusions:
+                    exclusions[:, k] = len(mentors) - np.count_nonzero(mask, axis=1)
+                feasible = mask.copy() if feasible is None else np.logical_and(feasible, mask, out=feasible)
+        if feasible is None:
+            feasible = np.ones((len(mentees), len(mentors)), dtype=np.bool_)
+        del masks
+        local, pos = np.nonzero(feasible)
+        del feasible
+        rows, cols = mentees[local], mentors[pos]
+        if not len(rows):
+            empty = np.zeros(0, np.int64)
+            return empty, empty, empty, exclusions
 
         def gather(cross: _Cross, name: str) -> FloatArray | None:
             if not self._needs(name):
                 return None
-            return cross.block(start, stop)[local, cols] if len(rows) else np.zeros(0)
+            return cross.block_between(mentees, mentors)[local, pos]
 
         embed_dot = None
         if self._needs("semantic"):
             qa, qbt, _, _ = self.embeddings()
-            embed_dot = (qa[start:stop] @ qbt)[local, cols].astype(np.float64) if len(rows) else np.zeros(0)
+            embed_dot = (qa[mentees] @ qbt[:, mentors])[local, pos].astype(np.float64)
         requested = None
         if self._needs("request"):
             requested = np.isin(rows * self.m + cols, self.request_keys)
@@ -482,26 +544,78 @@ class Scorer:
         )
         return rows, cols, self._score(components, len(rows)), exclusions
 
-    def score(self, chunk_cells: int = DEFAULT_CHUNK_CELLS) -> ScoredPairs:
+    def score(
+        self,
+        chunk_cells: int = DEFAULT_CHUNK_CELLS,
+        *,
+        full_exclusions: bool = True,
+        threads: int = DEFAULT_THREADS,
+        progress: Callable[[float], None] | None = None,
+    ) -> ScoredPairs:
+        """Score the feasible pairs block by block (see `blocks`), in chunks of about `chunk_cells` cells.
+
+        Chunks run on `threads` threads (numpy releases the GIL); results are put in (mentee, mentor)
+        order, so they do not depend on the thread count or the chunking. `progress` is called from the
+        calling thread with the share of cells done. With `full_exclusions` off, exclusion counts are not
+        computed (all 0): `match` only needs them for mentees with no feasible mentor, and gets those from
+        `exclusions_for`; this saves a pass over every mentee x mentor cell.
+        """
+        if self.m and (self.mentees.embeddings is not None or self._needs("semantic")):
+            self.embeddings()  # once, before the threads start
+        tasks: list[tuple[IntArray, IntArray]] = []
+        for mentees, mentors in self.blocks():
+            step = max(1, chunk_cells // max(len(mentors), 1))
+            tasks += [(mentees[lo : lo + step], mentors) for lo in range(0, len(mentees), step)]
+        cells = sum(len(i) * len(j) for i, j in tasks) or 1
+        parts: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+        done = 0
+        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+            for (mentees, mentors), part in zip(
+                tasks, pool.map(lambda t: self.score_cells(t[0], t[1], full_exclusions), tasks), strict=True
+            ):
+                parts.append(part)
+                done += len(mentees) * len(mentors)
+                if progress is not None:
+                    progress(done / cells)
+        exclusions = np.zeros((self.n, len(CONSTRAINTS)), dtype=np.int64)
+        counts = np.zeros(self.n, dtype=np.int64)
+        for (mentees, _), (rows, _, _, excl) in zip(tasks, parts, strict=True):
+            if full_exclusions:
+                exclusions[mentees] = excl
+            counts += np.bincount(rows, minlength=self.n)
+        if full_exclusions:  # mentees whose block leaves mentors out: count those mentors too
+            partial = [i for i, j in tasks if len(j) < self.m]
+            if partial:
+                left_out = np.sort(np.concatenate(partial))
+                exclusions[left_out] = self.exclusions_for(left_out, chunk_cells)
+        # Each mentee's pairs come from one task, mentors ascending: placing each part's pairs at its rows'
+        # offsets gives (mentee, mentor) order without a sort.
+        total = int(counts.sum())
+        offsets = np.cumsum(counts) - counts
+        out_rows = np.empty(total, np.int32)
+        out_cols = np.empty(total, np.int32)
+        out_score = np.empty(total, np.int64)
+        for rows, cols, score, _ in parts:
+            if len(rows):
+                start_of_row = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+                run = np.diff(np.r_[start_of_row, len(rows)])
+                dest = np.repeat(offsets[rows[start_of_row]] - start_of_row, run) + np.arange(len(rows))
+                out_rows[dest] = rows
+                out_cols[dest] = cols
+                out_score[dest] = score
+        return ScoredPairs(out_rows, out_cols, out_score, exclusions, counts)
+
+    def exclusions_for(self, mentees: IntArray, chunk_cells: int = DEFAULT_CHUNK_CELLS) -> IntArray:
+        """Exact exclusion counts over every mentor for the given mentees (a pass over all their cells)."""
+        out = np.zeros((len(mentees), len(CONSTRAINTS)), dtype=np.int64)
         step = max(1, chunk_cells // max(self.m, 1))
-        parts = [self.score_block(start, min(start + step, self.n)) for start in range(0, self.n, step)]
-        if not parts:
-            empty = np.zeros(0, np.int64)
-            return ScoredPairs(
-                empty.astype(np.int32),
-                empty.astype(np.int32),
-                empty,
-                np.zeros((0, len(CONSTRAINTS)), np.int64),
-                empty,
-            )
-        rows = np.concatenate([p[0] for p in parts]).astype(np.int32)
-        return ScoredPairs(
-            rows=rows,
-            cols=np.concatenate([p[1] for p in parts]).astype(np.int32),
-            score=np.concatenate([p[2] for p in parts]),
-            exclusions=np.concatenate([p[3] for p in parts]),
-            feasible_count=np.bincount(rows, minlength=self.n).astype(np.int64),
-        )
+        everyone = np.arange(self.m)
+        for lo in range(0, len(mentees), step):
+            masks = self.masks_between(mentees[lo : lo + step], everyone)
+            for k, name in enumerate(CONSTRAINTS):
+                if name in masks:
+                    out[lo : lo + step, k] = self.m - np.count_nonzero(masks[name], axis=1)
+        return out
 
     def component_arrays(
         self, rows: Sequence[int] | IntArray, cols: Sequence[int] | IntArray
@@ -524,40 +638,50 @@ class Scorer:
         return components
 
     def breakdowns(self, pairs: Sequence[tuple[int, int]]) -> list[Breakdown]:
-        rows = [i for i, _ in pairs]
-        cols = [j for _, j in pairs]
+        rows = np.array([i for i, _ in pairs], dtype=np.int64)
+        cols = np.array([j for _, j in pairs], dtype=np.int64)
         values = self.component_arrays(rows, cols)
         a, b = self.mentees, self.mentors
-
-        def both_background(i: int, j: int) -> int:
-            return int(a.background[i] & b.background[j]) if a.background[i] and b.background[j] else 0
-
+        interests = _shared(a.interests, b.interests, rows, cols)
+        goals = _shared(a.goals, b.goals, rows, cols)
+        subjects = _shared(a.subjects, b.subjects, rows, cols)
+        slots = np.bitwise_count(a.availability[rows] & b.availability[cols]).tolist()
+        languages = (a.languages[rows] & b.languages[cols]).tolist()
+        bg_a, bg_b = a.background[rows], b.background[cols]
+        background = np.where((bg_a != 0) & (bg_b != 0), bg_a & bg_b, np.uint64(0)).tolist()
+        per_name = {name: values[name].tolist() for name in COMPONENTS}
+        scores = values["score"].tolist()
+        requested = values["request"].tolist()
+        weight = {name: getattr(self.weights, name) for name in COMPONENTS}
         result = []
         for k, (i, j) in enumerate(pairs):
-            components = {name: float(values[name][k]) for name in COMPONENTS}
+            components = {name: float(per_name[name][k]) for name in COMPONENTS}
             result.append(
                 Breakdown(
                     mentee=i,
                     mentor=j,
                     components=components,
-                    contributions={name: getattr(self.weights, name) * v for name, v in components.items()},
-                    score=int(values["score"][k]),
-                    shared_interests=_shared(a.interests, b.interests, i, j),
-                    shared_goals=_shared(a.goals, b.goals, i, j),
-                    shared_subjects=_shared(a.subjects, b.subjects, i, j),
-                    shared_slots=int(np.bitwise_count(a.availability[i] & b.availability[j])),
-                    shared_languages=int(a.languages[i] & b.languages[j]),
-                    shared_background=both_background(i, j),
-                    requested=bool(values["request"][k]),
+                    contributions={name: weight[name] * v for name, v in components.items()},
+                    score=int(scores[k]),
+                    shared_interests=interests[k],
+                    shared_goals=goals[k],
+                    shared_subjects=subjects[k],
+                    shared_slots=int(slots[k]),
+                    shared_languages=int(languages[k]),
+                    shared_background=int(background[k]),
+                    requested=bool(requested[k]),
                 )
             )
         return result
 
 
-def _shared(a: Any, b: Any, i: int, j: int) -> tuple[int, ...]:
-    left = a.indices[a.indptr[i] : a.indptr[i + 1]]
-    right = b.indices[b.indptr[j] : b.indptr[j + 1]]
-    return tuple(int(t) for t in np.intersect1d(left, right))
+def _shared(a: Any, b: Any, rows: IntArray, cols: IntArray) -> list[tuple[int, ...]]:
+    """For each pair k, the tags row rows[k] of `a` and row cols[k] of `b` share, ascending."""
+    both = sp.csr_array(a[rows].multiply(b[cols]))
+    both.eliminate_zeros()
+    both.sort_indices()
+    indices, bounds = both.indices.tolist(), both.indptr.tolist()
+    return [tuple(indices[bounds[k] : bounds[k + 1]]) for k in range(len(rows))]
 
 
 def _quantised_embeddings(side: Side) -> npt.NDArray[np.float32]:
@@ -612,6 +736,75 @@ def _stable_ranks(scored: ScoredPairs) -> tuple[dict[int, list[int]], dict[int, 
     return mentee_ranks, mentor_ranks
 
 
+def _listed_scores(scored: ScoredPairs, pairs: Sequence[tuple[int, int]], m: int) -> list[int | None]:
+    """The scored pair's score for each (i, j), or None when it is not a feasible pair."""
+    if not pairs:
+        return []
+    keys = scored.rows.astype(np.int64) * m + scored.cols.astype(np.int64)  # sorted: pairs are in order
+    wanted = np.array([i * m + j for i, j in pairs], dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    found = (keys[at] == wanted) if len(keys) else np.zeros(len(wanted), np.bool_)
+    return [int(scored.score[k]) if ok else None for k, ok in zip(at.tolist(), found.tolist(), strict=True)]
+
+
+def _components(scorer: Scorer) -> tuple[IntArray, IntArray]:
+    """Component labels (mentees, mentors): no feasible pair joins two labels (schools that never mix)."""
+    if not scorer.constraints.same_school:
+        return np.zeros(scorer.n, np.int64), np.zeros(scorer.m, np.int64)
+    table = sp.csr_array(scorer.school_table | scorer.school_table.T)
+    _, label = connected_components(table, directed=False)
+    return label[scorer.school_a].astype(np.int64), label[scorer.school_b].astype(np.int64)
+
+
+def _solve_pruned(
+    scorer: Scorer,
+    scored: ScoredPairs,
+    locks: list[tuple[int, int, int]],
+    mode: Mode,
+    progress: Callable[[float], None],
+) -> assignment.Solution:
+    """max_total / max_matched by `pruning.solve_by_components` (certified), locks fixed first."""
+    capacity = scorer.mentors.capacity
+    assert capacity is not None  # noqa: S101 - set in Side
+    # The same lock checks as the exact solver (one lock per mentee, at most capacity per mentor).
+    assignment._validate(
+        assignment.Problem(
+            scorer.n, capacity.tolist(), locks, locked=[(i, j) for i, j, _ in locks], mode=mode
+        )
+    )
+    room = capacity.copy()
+    free = np.ones(scorer.n, np.bool_)
+    for i, j, _ in locks:
+        room[j] -= 1
+        free[i] = False
+    keep = free[scored.rows]
+    mentee_label, mentor_label = _components(scorer)
+    large = pruning.solve_by_components(
+        scored.rows[keep],
+        scored.cols[keep],
+        scored.score[keep],
+        scorer.n,
+        room,
+        mentee_component=mentee_label,
+        mentor_component=mentor_label,
+        mode=mode,
+        progress=progress,
+    )
+    solution = large.solution
+    chosen = sorted(solution.assignments + locks)
+    matched = np.zeros(scorer.n, np.bool_)
+    matched[[i for i, _, _ in chosen]] = True
+    return assignment.Solution(
+        assignments=chosen,
+        total=sum(s for _, _, s in chosen),
+        matched=len(chosen),
+        unmatched=np.flatnonzero(~matched).tolist(),
+        optimal=solution.optimal,
+        gap_bound=solution.gap_bound,
+        bottleneck=min((s for _, _, s in chosen), default=None),
+    )
+
+
 def match(
     mentees: Side,
     mentors: Side,
@@ -622,51 +815,72 @@ def match(
     requests: Collection[Pair] = (),
     locked: Collection[Pair] = (),
     chunk_cells: int = DEFAULT_CHUNK_CELLS,
+    progress: Callable[[float], None] | None = None,
+    solver: Literal["auto", "exact", "pruned"] = "auto",
 ) -> EngineResult:
-    """Score, then assign exactly for `mode` (see `assignment`); explain every pair and unmatched mentee.
+    """Score, then assign exactly for `mode`; explain every pair and unmatched mentee.
 
     A locked pair is kept even when a hard constraint excludes it (the coordinator decided); a warning
     names the constraint. In "stable" mode both sides rank their feasible partners by pair score.
+
+    Solvers. "max_total" and "max_matched" with more than `LARGE_PAIRS` feasible pairs go to
+    `pruning.solve_by_components` (independent school groups solved apart, top-k candidates, an LP-duality
+    certificate that adds back pruned pairs until optimality is proven; `optimal` says whether it was, and
+    `gap_bound` bounds the loss otherwise). Everything else, and small instances, goes to
+    `assignment.solve` (exact sparse min-cost flow). `solver` forces one ("exact" / "pruned"; "pruned" only
+    applies to those two modes).
+
+    `progress`, if given, is called in the calling thread with a fraction from 0 to 1 as scoring (to about
+    0.6), solving (to about 0.95) and explaining advance; it ends with 1.0.
     """
+
+    def report(fraction: float) -> None:
+        if progress is not None:
+            progress(min(1.0, max(0.0, fraction)))
+
+    report(0.0)
     scorer = Scorer(mentees, mentors, weights, constraints, requests)
-    scored = scorer.score(chunk_cells)
-    pairs = list(zip(scored.rows.tolist(), scored.cols.tolist(), scored.score.tolist(), strict=True))
-    listed = {(i, j) for i, j, _ in pairs}
-    warnings = []
-    lock_index = sorted(
-        {
-            (scorer.mentee_pos[a], scorer.mentor_pos[b])
-            for a, b in locked
-            if a in scorer.mentee_pos and b in scorer.mentor_pos
-        }
-    )
+    scored = scorer.score(chunk_cells, full_exclusions=False, progress=lambda f: report(0.6 * f))
     unknown = [
         pair for pair in locked if pair[0] not in scorer.mentee_pos or pair[1] not in scorer.mentor_pos
     ]
     if unknown:
         raise ValueError(f"locked pairs name unknown people: {sorted(unknown)}")
-    for i, j in lock_index:
-        if (i, j) not in listed:
+    lock_index = sorted({(scorer.mentee_pos[a], scorer.mentor_pos[b]) for a, b in locked})
+    warnings = []
+    locks: list[tuple[int, int, int]] = []
+    for (i, j), listed in zip(lock_index, _listed_scores(scored, lock_index, len(mentors)), strict=True):
+        if listed is None:
             masks = scorer.constraint_masks(i, i + 1)
             broken = [name for name in CONSTRAINTS if name in masks and not masks[name][0, j]]
-            score = scorer.breakdowns([(i, j)])[0].score
-            pairs.append((i, j, score))
+            listed = scorer.breakdowns([(i, j)])[0].score
             warnings.append(
                 f"locked pair {mentees.ids[i]} - {mentors.ids[j]} kept although: "
                 + ", ".join(CONSTRAINT_LABELS[name] for name in broken)
             )
-    mentee_ranks, mentor_ranks = _stable_ranks(scored) if mode == "stable" else ({}, {})
-    assert mentors.capacity is not None  # noqa: S101 - set in Side
-    problem = assignment.Problem(
-        mentee_count=len(mentees),
-        capacities=mentors.capacity.tolist(),
-        pairs=pairs,
-        locked=lock_index,
-        mode=mode,
-        mentee_ranks=mentee_ranks,
-        mentor_ranks=mentor_ranks,
+        locks.append((i, j, listed))
+    pruned = mode in ("max_total", "max_matched") and (
+        solver == "pruned" or (solver == "auto" and len(scored) > LARGE_PAIRS)
     )
-    solution = assignment.solve(problem)
+    if pruned:
+        solution = _solve_pruned(scorer, scored, locks, mode, lambda f: report(0.6 + 0.35 * f))
+    else:
+        pairs = list(zip(scored.rows.tolist(), scored.cols.tolist(), scored.score.tolist(), strict=True))
+        listed_keys = {(i, j) for i, j, _ in pairs}
+        pairs += [p for p in locks if (p[0], p[1]) not in listed_keys]
+        mentee_ranks, mentor_ranks = _stable_ranks(scored) if mode == "stable" else ({}, {})
+        assert mentors.capacity is not None  # noqa: S101 - set in Side
+        problem = assignment.Problem(
+            mentee_count=len(mentees),
+            capacities=mentors.capacity.tolist(),
+            pairs=pairs,
+            locked=lock_index,
+            mode=mode,
+            mentee_ranks=mentee_ranks,
+            mentor_ranks=mentor_ranks,
+        )
+        solution = assignment.solve(problem)
+    report(0.95)
     chosen = [(i, j) for i, j, _ in solution.assignments]
     lock_set = set(lock_index)
     assignments = [
@@ -682,10 +896,15 @@ def match(
         for b in scorer.breakdowns(chosen)
     ]
     unmatched = []
+    no_pair = [i for i in solution.unmatched if scored.feasible_count[i] == 0]
+    # Exact counts over every mentor, for the few mentees with no feasible mentor at all.
+    exclusions = dict(
+        zip(no_pair, scorer.exclusions_for(np.array(no_pair, dtype=np.int64), chunk_cells), strict=True)
+    )
     for i in solution.unmatched:
         if scored.feasible_count[i] == 0:
-            k = int(np.argmax(scored.exclusions[i]))
-            name, count = CONSTRAINTS[k], int(scored.exclusions[i, k])
+            k = int(np.argmax(exclusions[i]))
+            name, count = CONSTRAINTS[k], int(exclusions[i][k])
             message = (
                 f"no feasible mentor (most excluded: {CONSTRAINT_LABELS[name]}, {count} of {len(mentors)})"
             )
@@ -693,6 +912,7 @@ def match(
         else:
             message = "all feasible mentors were better used elsewhere"
             unmatched.append(Unmatched(mentees.ids[i], i, "better_used_elsewhere", None, 0, message))
+    report(1.0)
     return EngineResult(
         mode=mode,
         assignments=assignments,
@@ -701,6 +921,7 @@ def match(
         optimal=solution.optimal,
         feasible_pairs=len(scored),
         warnings=warnings,
+        gap_bound=solution.gap_bound,
     )
 
 
@@ -866,10 +1087,9 @@ def _masks_from_tags(tags: sp.csr_array) -> MaskArray:
     return out
 
 
-def _generate_side(rng: np.random.Generator, n: int, prefix: str, mentor: bool, schools: int) -> Side:
+def _generate_side(rng: np.random.Generator, n: int, prefix: str, mentor: bool, shares: FloatArray) -> Side:
     v = DEMO_VOCABULARY
-    school_share = np.array([0.55, 0.30, 0.15][:schools])
-    school = rng.choice(schools, size=n, p=school_share / school_share.sum())
+    school = rng.choice(len(shares), size=n, p=shares)
     grade_share = [0.05, 0.15, 0.35, 0.45] if mentor else [0.45, 0.35, 0.15, 0.05]
     grade = 9 + rng.choice(4, size=n, p=grade_share)
     interests = _pick_tags(rng, n, _zipf(len(v.interests), 1.0), 2, 6)
@@ -928,14 +1148,28 @@ def _generate_side(rng: np.random.Generator, n: int, prefix: str, mentor: bool, 
     )
 
 
-def generate_school(n_mentees: int, n_mentors: int, seed: int) -> tuple[Side, Side]:
-    """Realistic seeded (mentees, mentors) over `DEMO_VOCABULARY`: 2-3 schools (most pairs within one),
-    grades 9-12 (mentees younger), Zipf-popular interests, goals and strengths, English with Spanish and
-    Vietnamese minorities, sparse availability over 35 slots, ~30% background opt-in, capacities 1 or 2 and
-    template "about me" texts. With default `Constraints()` roughly 5-15% of pairs are feasible.
+def generate_school(
+    n_mentees: int, n_mentors: int, seed: int, *, school_size: int | None = DISTRICT_SCHOOL_SIZE
+) -> tuple[Side, Side]:
+    """Realistic seeded (mentees, mentors) over `DEMO_VOCABULARY`.
+
+    Schools: up to 1.5 x `school_size` mentees, 2-3 schools of uneven size (55/30/15 %) as in one small
+    district; beyond that, a district of about n_mentees / `school_size` schools whose programs have
+    0.5-1.5 x `school_size` mentees each (mentors in the same proportions, so every school recruits for
+    its own program). `school_size=None` keeps 2-3 schools at any size (the dense worst case: nearly half
+    of all pairs are in a same-school block). Within a school: grades 9-12 (mentees younger),
+    Zipf-popular interests, goals and strengths, English with Spanish and Vietnamese minorities, sparse
+    availability over 35 slots, ~30% background opt-in, ~5% not cleared, capacities 1 or 2 and template
+    "about me" texts. With default `Constraints()` about 25-30% of same-school pairs are feasible, which
+    is 5-15% of all pairs with 2-3 schools and about 28% / number of schools in a larger district.
     """
     rng = np.random.default_rng(seed)
     schools = int(rng.integers(2, 4))
-    mentees = _generate_side(rng, n_mentees, "e", mentor=False, schools=schools)
-    mentors = _generate_side(rng, n_mentors, "r", mentor=True, schools=schools)
+    shares = np.array([0.55, 0.30, 0.15][:schools])
+    if school_size is not None and n_mentees > 1.5 * school_size:
+        schools = max(2, round(n_mentees / school_size))
+        shares = rng.uniform(0.5, 1.5, size=schools)
+    shares = shares / shares.sum()
+    mentees = _generate_side(rng, n_mentees, "e", mentor=False, shares=shares)
+    mentors = _generate_side(rng, n_mentors, "r", mentor=True, shares=shares)
     return mentees, mentors

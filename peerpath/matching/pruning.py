@@ -11,7 +11,8 @@ Algorithm (mode ``max_total`` only)
 2. Solve max-total on ``K`` exactly by min-cost flow (OR-Tools): arcs mentee -> mentor (cost -s, cap 1),
    mentor -> sink (cost 0, cap c_j), and mentee -> sink (cost 0, cap 1, the "skip" arc: staying unmatched).
 3. Read dual prices off the optimal flow: shortest-path distances ``d`` in its residual graph (from a virtual
-   root joined to every node by cost-0 arcs; no negative cycle exists because the flow is optimal) give
+   root joined to every node by cost-0 arcs; no negative cycle exists because the flow is optimal; computed
+   by a vectorised frontier Bellman-Ford, ``_shortest_distances``) give
        u_i = max(0, d(i) - d(t)),   v_j = max(0, d(t) - d(j))       (t = sink).
 4. Check every pair -- kept or pruned -- in vectorised chunks: reduced profit r_ij = s_ij - u_i - v_j.
    If some r_ij > 0, add the worst violators (up to ``k`` per mentee) to ``K`` and go to 2; stop when none
@@ -40,6 +41,10 @@ below capacity for mentors with flow; only idle mentors can be clipped up to 0, 
 u_i + v_j >= s_ij while their pairs are all unused. That is dual feasibility on K plus complementary
 slackness, so D(u, v) = total on K. (Mentors of capacity 0 take no pairs; their pairs are dropped.)
 
+``solve_by_components`` (what the engine calls) runs this per independent component (school groups no
+pair joins), with exact integer weights that add the exact solver's tie rule and, for ``max_matched``, a
+per-pair bonus that makes one more match outweigh any score difference.
+
 When the budget runs out, the prices are repaired into a full-problem dual: u_i += max_j max(0, r_ij) (the
 worst violation in mentee i's row), which makes every constraint hold, and the reported bound
 ``(D - total) / D`` is a valid relative optimality gap. It is also reported (as 0) when certified.
@@ -51,9 +56,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 from ortools.graph.python import min_cost_flow
-from scipy.sparse.csgraph import breadth_first_order
 
 from peerpath.matching.assignment import ProblemError, Solution
 
@@ -83,31 +86,44 @@ class Certificate:
 
 
 def _top_k(rows: IntArray, key: npt.NDArray[np.generic], n: int, k: int) -> IntArray:
-    """Indexes of the (at most) k largest ``key`` per row; deterministic for the same input."""
+    """Indexes of the (at most) k largest ``key`` per row, sorted; deterministic for the same input.
+
+    Rows are grouped (a stable counting sort, skipped when already sorted), then each block of rows is
+    padded into a dense (rows x widest row) integer matrix and cut with one ``argpartition``.
+    """
     if rows.size == 0:
         return np.zeros(0, np.int64)
-    order = np.argsort(rows, kind="stable")
+    rows = np.asarray(rows, dtype=np.int64)
+    if rows.size > 1 and bool((rows[1:] < rows[:-1]).any()):
+        order = np.argsort(rows, kind="stable")
+    else:
+        order = np.arange(rows.size)
     srows = rows[order]
     counts = np.bincount(srows, minlength=n)
-    big = counts > k
-    if not big.any():
+    if int(counts.max()) <= k:
         return np.sort(order)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    keep_small = order[~big[srows]]
-    big_rows = np.flatnonzero(big)
-    width = int(counts[big_rows].max())
-    picked: list[IntArray] = [keep_small]
+    present = np.flatnonzero(counts)  # only rows that have pairs take a dense row
+    counts = counts[present]
+    starts = np.cumsum(counts) - counts
+    pos = np.arange(rows.size) - np.repeat(starts, counts)
+    dense_row = np.repeat(np.arange(present.size), counts)
+    skey = np.asarray(key)[order]
+    width = int(counts.max())
+    # Padding lies below every real key, so it is never picked ahead of a real cell; it is all distinct,
+    # because long runs of equal values make argpartition's introselect very slow.
+    fill = int(skey.min()) - 1 - np.arange(width, dtype=np.int64)
+    dtype = np.int32 if -(2**31) < int(fill[-1]) and int(skey.max()) < 2**31 else np.int64
+    fill = fill.astype(dtype)
+    picked: list[IntArray] = []
     step = max(1, _DENSE_CELLS // width)
-    for lo in range(0, big_rows.size, step):  # padded blocks of rows: (rows x width) argpartition
-        block = big_rows[lo : lo + step]
-        cnt = counts[block]
-        seg = np.repeat(np.arange(block.size), cnt)
-        pos = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-        src = np.repeat(starts[block], cnt) + pos  # positions in `order`
-        dense = np.full((block.size, width), -np.inf)
-        dense[seg, pos] = key[order[src]].astype(np.float64)
+    for lo in range(0, present.size, step):
+        hi = min(present.size, lo + step)
+        a, b = int(starts[lo]), int(starts[hi - 1] + counts[hi - 1])
+        dense = np.repeat(fill[None, :], hi - lo, axis=0)
+        dense[dense_row[a:b] - lo, pos[a:b]] = skey[a:b]
         top = np.argpartition(dense, width - k, axis=1)[:, width - k :]  # k largest cells per row
-        picked.append(order[(starts[block][:, None] + top).ravel()])
+        ok = top < counts[lo:hi, None]
+        picked.append(order[(starts[lo:hi, None] + top)[ok]])
     return np.sort(np.concatenate(picked))
 
 
@@ -186,37 +202,39 @@ def _solve_reduced(
 
 
 def _shortest_distances(a: IntArray, b: IntArray, w: IntArray, root: int, nodes: int) -> IntArray:
-    """Exact shortest distances from `root` (arcs a -> b of integer cost w, no negative cycle, all reachable).
+    """Exact shortest distances from `root` (arcs a -> b of integer cost w, no negative cycle).
 
-    Shortest paths are a min-cost flow: `root` sends one unit to every other node over uncapacitated arcs;
-    any flow-carrying path of an optimal flow is a shortest path, so distances follow by walking the
-    flow-carrying arcs breadth-first from the root, d(b) = d(a) + w.
+    `root` must have a cost-0 arc to every other node (it does in `_solve_reduced`), so every distance starts
+    at 0. Bellman-Ford by frontiers, vectorised: each pass relaxes only the arcs leaving nodes whose distance
+    dropped in the previous pass, and stops when none drops. Without a negative cycle no shortest path has
+    more than `nodes - 1` arcs, so more passes than that would prove a negative cycle (an error).
     """
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        a.astype(np.int32), b.astype(np.int32), np.full(a.size, nodes, np.int64), w.astype(np.int64)
-    )
-    supplies = np.full(nodes, -1, np.int64)
-    supplies[root] = nodes - 1
-    flow.set_nodes_supplies(np.arange(nodes, dtype=np.int32), supplies)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"shortest-path flow failed with status {status}")
-    carried = flow.flows(np.arange(a.size, dtype=np.int32)) > 0
-    ca, cb, cw = a[carried], b[carried], w[carried]
-    tree = sp.csr_matrix((np.ones(ca.size), (ca, cb)), shape=(nodes, nodes))
-    order, pred = breadth_first_order(tree, root, directed=True, return_predecessors=True)
-    if order.size != nodes:
-        raise RuntimeError("shortest-path flow left a node unreached")  # unreachable: every node has demand
-    arc_key = ca * nodes + cb
-    sort = np.argsort(arc_key)
-    child = order[1:]
-    weight = cw[sort[np.searchsorted(arc_key[sort], pred[child] * nodes + child)]]
-    parent = pred[child].tolist()
-    d = [0] * nodes
-    for v, p, wv in zip(child.tolist(), parent, weight.tolist(), strict=True):
-        d[v] = d[p] + wv
-    return np.asarray(d, dtype=np.int64)
+    order = np.argsort(a, kind="stable")
+    a, b, w = a[order], b[order], w[order]
+    indptr = np.zeros(nodes + 1, np.int64)
+    np.cumsum(np.bincount(a, minlength=nodes), out=indptr[1:])
+    d = np.zeros(nodes, np.int64)
+    frontier = np.arange(nodes)
+    passes = 0
+    while frontier.size:
+        passes += 1
+        if passes > nodes:
+            raise RuntimeError("negative cycle in a residual graph")  # unreachable for an optimal flow
+        first = indptr[frontier]
+        count = indptr[frontier + 1] - first
+        total = int(count.sum())
+        if total == 0:
+            break
+        arcs = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(total)
+        heads = b[arcs]
+        reach = d[a[arcs]] + w[arcs]
+        better = reach < d[heads]
+        if not better.any():
+            break
+        heads, reach = heads[better], reach[better]
+        np.minimum.at(d, heads, reach)
+        frontier = np.unique(heads)
+    return d
 
 
 def solve_streaming(
@@ -356,3 +374,153 @@ def solve_large(
         max_rounds=max_rounds,
         time_limit=time_limit,
     )
+
+
+# --- Independent components, exact tie-breaking and score transforms (used by the engine) -----------------
+
+
+def _tie_weights(rows: IntArray, cols: IntArray, base: IntArray, n: int, m: int) -> tuple[IntArray, int]:
+    """Weights base * K + tie(i, j), the same exact tie rule as ``assignment`` (see its comment), or (base, 1)
+    when they would not fit the certificate's exact range. Returns (weights, K)."""
+    if rows.size == 0:
+        return base, 1
+    tie = (n - rows) * (m + 1) + (m - cols)
+    best = np.zeros(n, np.int64)
+    np.maximum.at(best, rows, tie)
+    k = int(best.sum()) + 1  # exceeds the tie sum of any matching (one pair per mentee)
+    if (int(base.max()) * k + int(tie.max())) * (n + 1) < _SAFE:
+        return base * k + tie, k
+    return base, 1
+
+
+@dataclass
+class LargeResult:
+    solution: Solution
+    certificates: list[Certificate]  # one per component
+    components: int
+
+
+def solve_by_components(
+    rows: npt.ArrayLike,
+    cols: npt.ArrayLike,
+    scores: npt.ArrayLike,
+    n_mentees: int,
+    capacities: npt.ArrayLike,
+    *,
+    mentee_component: npt.ArrayLike | None = None,
+    mentor_component: npt.ArrayLike | None = None,
+    mode: str = "max_total",
+    k: int = 6,
+    max_rounds: int = 20,
+    time_limit: float | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> LargeResult:
+    """Exact ``max_total`` or ``max_matched`` on scored pairs, one independent component at a time.
+
+    Components: mentees and mentors with the same label (no pair may join two labels; checked). Without
+    labels everything is one component. Each component is solved by ``solve_large`` on exact integer weights
+      max_total:    w = s * K + tie          max_matched:  w = (s + B) * K + tie,  B = C * max(s) + 1
+    where C bounds the pairs in any matching, so one more matched pair always outweighs any score
+    difference (the lexicographic objective, exactly), and tie() is the ``assignment`` tie rule on local
+    indexes (kept only while the weights stay in the certificate's exact range; else K = 1, tie = 0: still
+    exact and deterministic, only the choice among tied optima is unspecified). Optimal for w implies
+    optimal for the mode. If a component is not certified, its bound on the score total is dual(w) // K
+    (max_total: the solution's ``gap_bound`` is then (sum of bounds - total) / sum of bounds; max_matched:
+    the largest relative gap in weights of any component).
+    """
+    if mode not in ("max_total", "max_matched"):
+        raise ProblemError(f"solve_by_components supports max_total and max_matched, got {mode!r}")
+    r, c, s = _as64(np.asarray(rows)), _as64(np.asarray(cols)), _as64(np.asarray(scores))
+    n = int(n_mentees)
+    cap = np.asarray(capacities, dtype=np.int64).ravel()
+    m = cap.size
+    _check_chunk(r, c, s, n, m)
+    if mentee_component is None or mentor_component is None:
+        la, lb = np.zeros(n, np.int64), np.zeros(m, np.int64)
+    else:
+        la, lb = _as64(np.asarray(mentee_component)), _as64(np.asarray(mentor_component))
+    if r.size and not np.array_equal(la[r], lb[c]):
+        raise ProblemError("a pair joins two components")
+    live = cap[c] > 0
+    if not live.all():
+        r, c, s = r[live], c[live], s[live]
+    labels, code = np.unique(np.concatenate([la, lb]), return_inverse=True)
+    code_a, code_b = code[:n], code[n:]
+    small = np.uint16 if labels.size < 2**16 else np.int64  # 16-bit keys: numpy's stable sort is a radix sort
+    pair_code = code_a[r].astype(small)
+    order = np.argsort(pair_code, kind="stable")  # pairs by component, in input order inside
+    bounds = np.searchsorted(pair_code[order], np.arange(labels.size), side="left").tolist() + [r.size]
+    del pair_code
+    members_a = np.argsort(code_a, kind="stable")  # mentees by component, ascending inside
+    starts_a = np.searchsorted(code_a[members_a], np.arange(labels.size + 1))
+    members_b = np.argsort(code_b, kind="stable")
+    starts_b = np.searchsorted(code_b[members_b], np.arange(labels.size + 1))
+    local = np.zeros(max(n, m), np.int64)  # scratch: global index -> index inside the component
+    chosen: list[tuple[IntArray, IntArray, IntArray]] = []
+    certificates: list[Certificate] = []
+    upper = 0  # max_total: bound on the optimum's score total over all components
+    worst_gap = 0.0  # max_matched: the largest relative gap (in weights) of any component
+    all_optimal = True
+    start = time.perf_counter()
+    for t in range(labels.size):
+        sel = order[bounds[t] : bounds[t + 1]]
+        mentees = members_a[starts_a[t] : starts_a[t + 1]]
+        mentors = members_b[starts_b[t] : starts_b[t + 1]]
+        if sel.size == 0:
+            if progress is not None:
+                progress((t + 1) / labels.size)
+            continue
+        local[mentees] = np.arange(mentees.size)
+        local_r = local[r[sel]]
+        local[mentors] = np.arange(mentors.size)
+        local_c = local[c[sel]]
+        base = s[sel]
+        bonus = 0
+        if mode == "max_matched":
+            most = min(mentees.size, int(cap[mentors].sum()))
+            bonus = most * int(base.max()) + 1
+            base = base + bonus
+        weights, big = _tie_weights(local_r, local_c, base, mentees.size, mentors.size)
+        left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
+        sol, cert = solve_large(
+            local_r, local_c, weights, mentees.size, cap[mentors], k=k, max_rounds=max_rounds, time_limit=left
+        )
+        picked = np.array([p[:2] for p in sol.assignments], dtype=np.int64).reshape(-1, 2)
+        key = local_r * mentors.size + local_c
+        wanted = picked[:, 0] * mentors.size + picked[:, 1]
+        if key.size < 2 or bool((key[1:] > key[:-1]).all()):  # sorted input (as the engine gives)
+            where = sel[np.searchsorted(key, wanted)]
+        else:
+            by_key = np.argsort(key, kind="stable")
+            where = sel[by_key[np.searchsorted(key[by_key], wanted)]]
+        chosen.append((r[where], c[where], s[where]))
+        certificates.append(cert)
+        all_optimal &= cert.optimal
+        upper += cert.dual // big
+        worst_gap = max(worst_gap, cert.gap)
+        if progress is not None:
+            progress((t + 1) / labels.size)
+    ar = np.concatenate([x[0] for x in chosen]) if chosen else np.zeros(0, np.int64)
+    ac = np.concatenate([x[1] for x in chosen]) if chosen else np.zeros(0, np.int64)
+    asc = np.concatenate([x[2] for x in chosen]) if chosen else np.zeros(0, np.int64)
+    assignments = sorted(zip(ar.tolist(), ac.tolist(), asc.tolist(), strict=True))
+    total = int(asc.sum())
+    matched = np.zeros(n, np.bool_)
+    matched[ar] = True
+    if all_optimal:
+        gap = 0.0
+    elif mode == "max_total":
+        gap = max(0.0, (upper - total) / upper) if upper > 0 else 0.0
+    else:
+        gap = worst_gap
+    solution = Solution(
+        assignments=assignments,
+        total=total,
+        matched=len(assignments),
+        unmatched=np.flatnonzero(~matched).tolist(),
+        optimal=all_optimal,
+        gap_bound=gap,
+        reasons={},
+        bottleneck=min((x for _, _, x in assignments), default=None),
+    )
+    return LargeResult(solution, certificates, int(labels.size))

@@ -7,12 +7,16 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
 
+from peerpath.matching import engine, pruning
 from peerpath.matching.engine import (
     COMPONENTS,
     CONSTRAINTS,
     DEMO_VOCABULARY,
     Constraints,
+    EngineResult,
+    Scorer,
     Side,
     Vocabulary,
     Weights,
@@ -378,3 +382,175 @@ def test_explain_generated_match_has_reasons() -> None:
         reasons = explain(assignment.breakdown, DEMO_VOCABULARY)
         assert reasons
         assert all(isinstance(reason, str) and reason for reason in reasons)
+
+
+# --- Scale paths: school blocks, threads, the certified large solver, progress ----------------------------
+
+
+def test_block_scoring_equals_scoring_every_cell() -> None:
+    mentees, mentors = generate_school(300, 260, seed=11)
+    constraints = Constraints(
+        allowed_school_pairs=frozenset({(0, 1)}), avoid=frozenset({("e3", "r5"), ("e10", "r0")})
+    )
+    scorer = Scorer(mentees, mentors, Weights(), constraints)
+    assert len(scorer.blocks()) > 1
+    everything = scorer.score_cells(np.arange(300), np.arange(260))  # one block over all cells
+    scored = score_pairs(mentees, mentors, Weights(), constraints)
+    np.testing.assert_array_equal(scored.rows, everything[0])
+    np.testing.assert_array_equal(scored.cols, everything[1])
+    np.testing.assert_array_equal(scored.score, everything[2])
+    np.testing.assert_array_equal(scored.exclusions, everything[3])  # exact over every mentor by default
+
+
+@pytest.mark.parametrize(("threads", "chunk_cells"), [(1, 1), (2, 777), (3, 10**9)])
+def test_scoring_does_not_depend_on_threads_or_chunks(threads: int, chunk_cells: int) -> None:
+    mentees, mentors = generate_school(120, 90, seed=6)
+    reference = score_pairs(mentees, mentors, Weights(), Constraints())
+    scorer = Scorer(mentees, mentors, Weights(), Constraints())
+    seen: list[float] = []
+    scored = scorer.score(chunk_cells, threads=threads, progress=seen.append)
+    for name in ("rows", "cols", "score", "exclusions", "feasible_count"):
+        np.testing.assert_array_equal(getattr(scored, name), getattr(reference, name))
+    assert seen == sorted(seen)
+    assert seen[-1] == 1.0
+
+
+def test_generated_district_has_school_sized_programs() -> None:
+    mentees, mentors = generate_school(6000, 5000, seed=3)
+    sizes = np.bincount(mentees.school)
+    assert len(sizes) == 6
+    assert sizes.min() >= 300
+    assert sizes.max() <= 1800
+    assert set(np.unique(mentors.school).tolist()) == set(range(6))
+    small, _ = generate_school(6000, 5000, seed=3, school_size=None)
+    assert len(np.unique(small.school)) <= 3
+
+
+def dense_best(
+    scored_rows: np.ndarray, scored_cols: np.ndarray, scores: np.ndarray, n: int, cap: list[int]
+) -> int:
+    """Independent exact optimum: scipy's LAPJV over mentees x mentor places (infeasible cells score 0)."""
+    slots = [(j, c) for j, room in enumerate(cap) for c in range(min(room, n))]
+    if not slots or n == 0:
+        return 0
+    column = {}
+    for k, (j, _) in enumerate(slots):
+        column.setdefault(j, []).append(k)
+    profit = np.zeros((n, len(slots)))
+    for i, j, s in zip(scored_rows.tolist(), scored_cols.tolist(), scores.tolist(), strict=True):
+        profit[i, column.get(j, [])] = s
+    r, c = linear_sum_assignment(profit, maximize=True)
+    return int(profit[r, c].sum())
+
+
+def check_result(result: EngineResult, mentees: Side, mentors: Side, locks: set[tuple[str, str]]) -> None:
+    assert mentors.capacity is not None
+    assert result.total == sum(a.score for a in result.assignments)
+    assert len({a.mentee for a in result.assignments}) == len(result.assignments)
+    loads = np.bincount([a.mentor for a in result.assignments], minlength=len(mentors))
+    assert (loads <= mentors.capacity).all()
+    assert locks <= {(a.mentee_id, a.mentor_id) for a in result.assignments}
+    assert len(result.assignments) + len(result.unmatched) == len(mentees)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(1, 40),
+    m=st.integers(1, 30),
+    join=st.booleans(),
+    lock=st.booleans(),
+    forbid=st.booleans(),
+)
+def test_pruned_solver_equals_exact_solver_and_scipy(
+    seed: int, n: int, m: int, join: bool, lock: bool, forbid: bool
+) -> None:
+    mentees, mentors = generate_school(n, m, seed)
+    assert mentors.capacity is not None
+    mentors.capacity[: m // 4] = 0  # some mentors without places
+    constraints = Constraints(
+        allowed_school_pairs=frozenset({(0, 1), (1, 0)}) if join else frozenset(),
+        forbidden=frozenset({("e0", "r0"), ("e1", "r1")}) if forbid else frozenset(),
+    )
+    locks = {(mentees.ids[-1], mentors.ids[-1])} if lock else set()
+    exact = match(mentees, mentors, Weights(), constraints, locked=locks, solver="exact")
+    pruned = match(mentees, mentors, Weights(), constraints, locked=locks, solver="pruned")
+    assert pruned.optimal
+    assert pruned.gap_bound == 0.0
+    assert pruned.total == exact.total
+    check_result(pruned, mentees, mentors, locks)
+    if not locks:
+        scored = score_pairs(mentees, mentors, Weights(), constraints)
+        assert pruned.total == dense_best(
+            scored.rows, scored.cols, scored.score, n, mentors.capacity.tolist()
+        )
+    exact_mm = match(
+        mentees, mentors, Weights(), constraints, locked=locks, mode="max_matched", solver="exact"
+    )
+    pruned_mm = match(
+        mentees, mentors, Weights(), constraints, locked=locks, mode="max_matched", solver="pruned"
+    )
+    assert pruned_mm.optimal
+    assert len(pruned_mm.assignments) == len(exact_mm.assignments)  # maximum cardinality
+    assert pruned_mm.total == exact_mm.total  # then the highest total
+    check_result(pruned_mm, mentees, mentors, locks)
+    assert {u.mentee_id: u.reason for u in pruned.unmatched} == {
+        u.mentee_id: u.reason for u in exact.unmatched
+    }
+
+
+def test_large_instances_go_to_the_pruned_solver(monkeypatch: pytest.MonkeyPatch) -> None:
+    mentees, mentors = generate_school(60, 50, seed=8)
+    calls: list[int] = []
+    original = pruning.solve_by_components
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pruning, "solve_by_components", spy)
+    monkeypatch.setattr(engine, "LARGE_PAIRS", 10)
+    big = match(mentees, mentors, Weights(), Constraints())
+    assert calls == [1]
+    match(mentees, mentors, Weights(), Constraints(), mode="max_min")  # stays on the exact solver
+    match(mentees, mentors, Weights(), Constraints(), mode="stable")
+    assert calls == [1]
+    monkeypatch.setattr(engine, "LARGE_PAIRS", 10**9)
+    small = match(mentees, mentors, Weights(), Constraints())
+    assert calls == [1]
+    assert big.total == small.total
+    assert big.optimal
+
+
+@pytest.mark.parametrize("solver", ["exact", "pruned"])
+def test_progress_runs_from_zero_to_one(solver: str) -> None:
+    seen: list[float] = []
+    match(*generate_school(80, 70, seed=5), Weights(), Constraints(), progress=seen.append, solver=solver)  # type: ignore[arg-type]
+    assert seen[0] == 0.0
+    assert seen[-1] == 1.0
+    assert seen == sorted(seen)
+    assert all(0.0 <= f <= 1.0 for f in seen)
+    assert len(seen) >= 4
+
+
+def test_pruned_match_is_deterministic() -> None:
+    first = match(*generate_school(150, 140, seed=12), Weights(), Constraints(), solver="pruned")
+    second = match(*generate_school(150, 140, seed=12), Weights(), Constraints(), solver="pruned")
+    assert [(a.mentee, a.mentor) for a in first.assignments] == [
+        (a.mentee, a.mentor) for a in second.assignments
+    ]
+
+
+def test_thousand_mentees_match_is_the_exact_optimum() -> None:
+    """The CI-sized bench case (N = 1,000, seed 7): certified optimal and equal to scipy's dense optimum."""
+    for capacity in (1, 2):
+        n = 1000
+        m = n // capacity
+        mentees, mentors = generate_school(n, m, seed=7)
+        mentors.capacity = np.full(m, capacity, np.int64)
+        result = match(mentees, mentors, Weights(), Constraints(), solver="pruned")  # the large-instance path
+        scored = score_pairs(mentees, mentors, Weights(), Constraints())
+        assert result.optimal
+        assert result.total == dense_best(
+            scored.rows, scored.cols, scored.score, n, mentors.capacity.tolist()
+        )

@@ -1,13 +1,14 @@
 """Top-k pruning with a duality certificate: same optimum as the exact solver, and a valid bound."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from peerpath.matching.assignment import Problem, solve
+from peerpath.matching.assignment import Problem, ProblemError, solve
 from peerpath.matching.bench import Generated
-from peerpath.matching.pruning import solve_large
+from peerpath.matching.pruning import _shortest_distances, _top_k, solve_by_components, solve_large
 
 
 @st.composite
@@ -91,3 +92,98 @@ def test_generated_thousand_equals_dense_optimum():
     r, c = linear_sum_assignment(profit, maximize=True)
     assert solution.total == int(profit[r, c].sum())
     assert certificate.optimal
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(), st.integers(1, 3), st.integers(1, 3), st.sampled_from(["max_total", "max_matched"]))
+def test_components_solver_matches_exact_solver(instance, k, parts, mode):
+    rows, cols, scores, n, cap = instance
+    # Random labels, then keep only the pairs inside one label (components never share a pair).
+    rng = np.random.default_rng(n * 31 + cap.size)
+    mentee_label = rng.integers(0, parts, n)
+    mentor_label = rng.integers(0, parts, cap.size)
+    inside = mentee_label[rows] == mentor_label[cols] if rows.size else np.zeros(0, bool)
+    rows, cols, scores = rows[inside], cols[inside], scores[inside]
+    pairs = list(zip(rows.tolist(), cols.tolist(), scores.tolist(), strict=True))
+    reference = solve(Problem(n, cap.tolist(), pairs, mode=mode))
+    result = solve_by_components(
+        rows,
+        cols,
+        scores,
+        n,
+        cap,
+        mentee_component=mentee_label,
+        mentor_component=mentor_label,
+        mode=mode,
+        k=k,
+    )
+    solution = result.solution
+    assert solution.optimal
+    assert solution.total == reference.total
+    assert solution.matched == reference.matched
+    listed = {(i, j): s for i, j, s in pairs}
+    assert all(listed[i, j] == s for i, j, s in solution.assignments)
+    assert len({i for i, _, _ in solution.assignments}) == solution.matched
+    assert (np.bincount([j for _, j, _ in solution.assignments], minlength=cap.size) <= cap).all()
+    assert sorted(solution.unmatched + [i for i, _, _ in solution.assignments]) == list(range(n))
+
+
+def test_components_solver_rejects_a_pair_across_components():
+    with pytest.raises(ProblemError, match="joins two components"):
+        solve_by_components([0], [0], [5], 1, [1], mentee_component=[0], mentor_component=[1])
+
+
+def test_components_solver_breaks_ties_by_index_like_the_exact_solver():
+    # Every pair scores the same: the exact solver's tie rule prefers lower-index mentees and mentors.
+    rows = np.repeat(np.arange(4), 3)
+    cols = np.tile(np.arange(3), 4)
+    scores = np.full(12, 7)
+    result = solve_by_components(rows, cols, scores, 4, np.array([1, 1, 1]), k=1)
+    reference = solve(
+        Problem(4, [1, 1, 1], list(zip(rows.tolist(), cols.tolist(), scores.tolist(), strict=True)))
+    )
+    assert result.solution.assignments == reference.assignments
+
+
+def test_cut_short_components_report_a_valid_gap():
+    rows = np.array([0, 0, 1, 1])
+    cols = np.array([0, 1, 0, 1])
+    scores = np.array([10, 1, 10, 9])
+    result = solve_by_components(rows, cols, scores, 2, np.array([1, 1]), k=1, max_rounds=1)
+    assert not result.solution.optimal
+    assert 0.0 < result.solution.gap_bound <= 1.0
+    assert result.solution.total * 1.0 >= 19 * (1 - result.solution.gap_bound)  # optimum 19 within the bound
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 8), st.integers(-50, 50)), max_size=60), st.integers(1, 4))
+def test_top_k_keeps_the_k_largest_of_every_row(cells, k):
+    rows = np.array([r for r, _ in cells], np.int64)
+    keys = np.array([v for _, v in cells], np.int64)
+    picked = _top_k(rows, keys, 9, k)
+    assert list(picked) == sorted(set(picked.tolist()))
+    for row in range(9):
+        mine = sorted(keys[picked[rows[picked] == row]].tolist(), reverse=True)
+        expected = sorted(keys[rows == row].tolist(), reverse=True)[:k]
+        assert mine == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(2, 12), st.data())
+def test_shortest_distances_match_plain_bellman_ford(nodes, data):
+    # Arcs of reduced cost >= 0 under random potentials: no negative cycle, but negative arc costs.
+    potential = data.draw(st.lists(st.integers(-20, 20), min_size=nodes, max_size=nodes))
+    arcs = data.draw(
+        st.lists(st.tuples(st.integers(0, nodes - 1), st.integers(0, nodes - 1), st.integers(0, 9)))
+    )
+    arcs = [(a, b, potential[b] - potential[a] + extra) for a, b, extra in arcs if a != b]
+    root = nodes
+    a = np.array([x for x, _, _ in arcs] + [root] * nodes, np.int64)
+    b = np.array([y for _, y, _ in arcs] + list(range(nodes)), np.int64)
+    w = np.array([z for _, _, z in arcs] + [0] * nodes, np.int64)
+    d = _shortest_distances(a, b, w, root, nodes + 1)
+    best = [0] * (nodes + 1)
+    for _ in range(nodes + 1):
+        for x, y, z in zip(a.tolist(), b.tolist(), w.tolist(), strict=True):
+            best[y] = min(best[y], best[x] + z)
+    assert d.tolist() == best
