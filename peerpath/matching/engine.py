@@ -63,6 +63,7 @@ COMPONENTS = (
     "background",
     "semantic",
     "request",
+    "priority",
 )
 # Hard constraints, in the order used for exclusion counts (ties for "excluded most" go to the first).
 CONSTRAINTS = (
@@ -124,6 +125,7 @@ class Side:
     texts: list[str | None] | None = None
     capacity: IntArray | None = None  # mentors; defaults to 1 each
     matchable: BoolArray | None = None  # defaults to True each
+    priority: BoolArray | None = None  # mentees matched with priority (defaults to False each)
     embeddings: npt.NDArray[np.float32] | None = None
 
     def __post_init__(self) -> None:
@@ -139,7 +141,20 @@ class Side:
         self.matchable = (
             np.ones(n, np.bool_) if self.matchable is None else np.asarray(self.matchable, dtype=np.bool_)
         )
-        for name in ("grade", "school", "languages", "availability", "background", "capacity", "matchable"):
+        self.priority = (
+            np.zeros(n, np.bool_) if self.priority is None else np.asarray(self.priority, dtype=np.bool_)
+        )
+        arrays = (
+            "grade",
+            "school",
+            "languages",
+            "availability",
+            "background",
+            "capacity",
+            "matchable",
+            "priority",
+        )
+        for name in arrays:
             if getattr(self, name).shape != (n,):
                 raise ValueError(f"{name} must have shape ({n},)")
         self.interests = _csr(self.interests, n, "interests")
@@ -166,6 +181,7 @@ class Weights:
     background: float = 0.25
     semantic: float = 0.5
     request: float = 2.0
+    priority: float = 1.0  # added to every pair of a priority mentee (returned to the pool: rematch)
 
     def __post_init__(self) -> None:
         for name in COMPONENTS:
@@ -481,6 +497,8 @@ class Scorer:
             out["semantic"] = np.clip(_ratio(embed_dot, norm_a[rows] * norm_b[cols]), 0.0, 1.0)
         if requested is not None:
             out["request"] = requested.astype(np.float64)
+        assert a.priority is not None  # noqa: S101 - set in Side
+        out["priority"] = a.priority[rows].astype(np.float64)
         return out
 
     def _score(self, components: dict[str, FloatArray], size: int) -> IntArray:
@@ -942,6 +960,8 @@ def explain(breakdown: Breakdown, vocabulary: Vocabulary, limit: int = 4) -> lis
     phrases: dict[str, str] = {}
     if b.requested:
         phrases["request"] = "the mentee asked for this mentor"
+    if b.components.get("priority", 0.0) > 0:
+        phrases["priority"] = "the mentee is waiting for a new mentor"
     if b.shared_interests:
         phrases["interests"] = "both like " + ", ".join(_names(b.shared_interests, vocabulary.interests))
     if b.shared_goals:

@@ -341,9 +341,7 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
             languages=list(languages),
             background=BACKGROUND_KEYS,
         ),
-        weights=engine.Weights(
-            **{k: float(v) for k, v in config.get("weights", {}).items() if k != "priority"}
-        ),
+        weights=engine.Weights(**{k: float(v) for k, v in config.get("weights", {}).items()}),
         constraints=engine.Constraints(),
         people={p.participant.user_id: p for p in mentor_people + mentee_people},
     )
@@ -394,6 +392,7 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
         if mentee_key(int(mentee), subject) in known_keys and str(mentor) in set(mentor_ids)
     ]
     inputs.priority = {key for user_id in closed_mentees for key in keys_of.get(user_id, [])}
+    inputs.mentees.priority = np.array([key in inputs.priority for key in mentees.ids], dtype=np.bool_)
     del user_ids
     return inputs
 

@@ -140,6 +140,7 @@ class MatchSettings(TimeStampedModel):
         "background",
         "semantic",
         "request",
+        "priority",
     )
 
     def weights(self) -> dict[str, float]:
@@ -240,7 +241,7 @@ class Proposal(models.Model):
     locked = models.BooleanField(default=False)
     priority = models.BooleanField(default=False)  # a mentee returned to the pool
     requested = models.BooleanField(default=False)
-    unmatched_reason = models.CharField(max_length=300, blank=True)
+    unmatched_reason = models.CharField(max_length=300, blank=True)  # a code: see reasons.unmatched_message
     match = models.ForeignKey(
         "mentorships.Match", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -257,3 +258,9 @@ class Proposal(models.Model):
     @property
     def is_unmatched(self) -> bool:
         return self.mentor_id is None
+
+    @property
+    def unmatched_message(self) -> str:
+        from peerpath.matching.reasons import unmatched_message
+
+        return unmatched_message(self.unmatched_reason, self.contributions) if self.is_unmatched else ""

@@ -80,3 +80,33 @@ def breakdown(details: dict[str, Any]) -> list[tuple[str, str, int]]:
         for name, points in sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
         if points > 0
     ]
+
+
+# Why a mentee has no proposed mentor: the engine's constraint names, worded here.
+CONSTRAINT_REASONS = {
+    "matchable": gettext_lazy("not cleared to be matched (see the participant's open steps)"),
+    "mentor_full": gettext_lazy("the mentors who fit have no places left"),
+    "same_school": gettext_lazy("no mentor at the same or a partner school"),
+    "grade_gap": gettext_lazy("no mentor enough grades above"),
+    "shared_slots": gettext_lazy("too few shared free periods"),
+    "shared_language": gettext_lazy("no shared language"),
+    "avoid": gettext_lazy("on the mentee's avoid list"),
+    "never_rematch": gettext_lazy("matched before and closed"),
+    "forbidden": gettext_lazy("ruled out by a guardian's preference or the subject"),
+}
+
+
+def unmatched_message(code: str, details: dict[str, Any] | None = None) -> str:
+    """Why a mentee is not matched, from the code a round stored."""
+    if code == "better_used_elsewhere":
+        return _("Every mentor who fits was a better fit for someone else.")
+    if code in CONSTRAINT_REASONS:
+        details = details or {}
+        if details.get("mentors"):
+            return _("No mentor fits. Most were ruled out because: %(why)s (%(count)s of %(total)s).") % {
+                "why": CONSTRAINT_REASONS[code],
+                "count": details.get("excluded", 0),
+                "total": details["mentors"],
+            }
+        return _("No mentor fits. Most were ruled out because: %(why)s.") % {"why": CONSTRAINT_REASONS[code]}
+    return _("No mentor fits.")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import Membership
 from peerpath.matching.models import MatchRound, Proposal
-from peerpath.matching.reasons import breakdown, reasons
+from peerpath.matching.reasons import breakdown, reasons, unmatched_message
 from peerpath.programs.models import Participant, Program
 
 BUCKETS = 10  # score distribution bars
@@ -129,7 +129,9 @@ def review(round: MatchRound) -> Review:
             coverage = subgroups[group].setdefault(key, Coverage(label=key))
             coverage.mentees += 1
             coverage.matched += mentee in matched_ids
-    reasons_count = Counter(reason for _m, mentor, _s, _d, reason in lines if mentor is None)
+    reasons_count = Counter(
+        unmatched_message(reason) for _m, mentor, _s, _d, reason in lines if mentor is None
+    )
     return Review(
         matched=len(matched_ids),
         unmatched=len(mentee_ids - matched_ids),

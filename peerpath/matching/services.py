@@ -248,6 +248,7 @@ def _store_proposals(round: MatchRound, inputs: Inputs, result: engine.EngineRes
                 mentee_id=mentee_id,
                 subject=subject,
                 unmatched_reason=_unmatched_reason(u),
+                contributions={"excluded": u.excluded, "mentors": len(inputs.mentors)},
                 priority=u.mentee_id in inputs.priority,
             )
         )
@@ -255,14 +256,10 @@ def _store_proposals(round: MatchRound, inputs: Inputs, result: engine.EngineRes
 
 
 def _unmatched_reason(unmatched: engine.Unmatched) -> str:
+    """A code, worded in the reader's language when shown (`reasons.unmatched_message`)."""
     if unmatched.reason == "better_used_elsewhere":
-        return _("Every mentor who fits was a better fit for someone else.")
-    if unmatched.constraint:
-        return _("No mentor fits. Most were ruled out because: %(why)s (%(count)s).") % {
-            "why": _(engine.CONSTRAINT_LABELS[unmatched.constraint]),
-            "count": unmatched.excluded,
-        }
-    return _("No mentor fits.")
+        return "better_used_elsewhere"
+    return unmatched.constraint or "no_mentors"
 
 
 def start_round(

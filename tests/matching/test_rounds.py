@@ -5,8 +5,10 @@ from django.core import mail
 
 from peerpath.matching import services
 from peerpath.matching.models import MatchRound, Preference, Proposal
+from peerpath.matching.reasons import reasons
 from peerpath.mentorships.models import Match
 from peerpath.mentorships.services import set_match_status
+from peerpath.programs.models import Participant
 from tests.matching.people import add_mentee, add_mentor
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +41,10 @@ def test_round_proposes_the_best_pairs_and_explains_the_unmatched(cohort, alice,
     assert ria.contributions["languages"] == ["Spanish"]
     assert ria.score > round.proposals.get(mentee=pool["sam"]).score
     zoe = round.proposals.get(mentee=pool["zoe"])
-    assert "too few shared free periods" in zoe.unmatched_reason
+    assert zoe.unmatched_reason == "shared_slots"
+    assert zoe.unmatched_message == (
+        "No mentor fits. Most were ruled out because: too few shared free periods (2 of 2)."
+    )
     assert round.total == sum(p.score for p in round.proposals.all())
     assert round.optimal is True
     assert (round.mentee_count, round.mentor_count) == (3, 2)
@@ -154,3 +159,23 @@ def test_a_failed_round_says_why(cohort, alice, pool, monkeypatch):
     assert round.status == MatchRound.Status.FAILED
     assert round.message == "weights must be finite"
     assert Proposal.objects.filter(round=round).count() == 0
+
+
+def test_a_mentee_returned_to_the_pool_is_matched_ahead_of_an_equal_one(cohort, alice, lincoln):
+    """One mentor, two mentees who fit equally well: the one whose match closed gets the mentor."""
+    add_mentor(cohort, lincoln, "solo")
+    first = add_mentee(cohort, lincoln, "first")
+    waiting = add_mentee(cohort, lincoln, "waiting")
+    old_mentor = add_mentor(cohort, lincoln, "gone")
+    old = Match.objects.create(cohort=cohort, mentor=old_mentor, mentee=waiting)
+    set_match_status(match=old, status="closed", actor=alice)
+    Participant.objects.filter(user=old_mentor).update(status="withdrawn")
+
+    round = services.start_round(cohort=cohort, actor=alice)
+
+    chosen = round.proposals.get(mentor__isnull=False)
+    assert chosen.mentee == waiting
+    assert chosen.priority is True
+    assert chosen.contributions["contributions"]["priority"] == 1000
+    assert round.proposals.get(mentee=first).mentor is None
+    assert "the mentee is waiting for a new mentor" in reasons(chosen.contributions, limit=10)
