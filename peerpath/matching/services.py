@@ -178,8 +178,13 @@ def _match(
             feasible_pairs=0,
         )
 
+    saved = [0.0]
+
     def report(fraction: float) -> None:
-        _save_progress(round, 0.2 + 0.75 * fraction)
+        # The engine reports often; write the round only every 5 %.
+        if fraction - saved[0] >= 0.05 or fraction >= 1.0:
+            saved[0] = fraction
+            _save_progress(round, 0.2 + 0.75 * fraction)
         if progress:
             progress(fraction)
 
@@ -191,19 +196,8 @@ def _match(
         mode=mode,  # type: ignore[arg-type]
         requests=inputs.requests,
         locked=inputs.locked,
-        **_engine_extras(inputs, report),
+        progress=report,
     )
-
-
-def _engine_extras(inputs: Inputs, report: Callable[[float], None]) -> dict[str, Any]:
-    """Keyword arguments the engine accepts beyond the basics (progress reporting)."""
-    import inspect
-
-    accepted = inspect.signature(engine.match).parameters
-    extras: dict[str, Any] = {}
-    if "progress" in accepted:
-        extras["progress"] = report
-    return extras
 
 
 def breakdown_details(breakdown: engine.Breakdown, vocabulary: engine.Vocabulary) -> dict[str, Any]:

@@ -179,3 +179,13 @@ def test_a_mentee_returned_to_the_pool_is_matched_ahead_of_an_equal_one(cohort, 
     assert chosen.contributions["contributions"]["priority"] == 1000
     assert round.proposals.get(mentee=first).mentor is None
     assert "the mentee is waiting for a new mentor" in reasons(chosen.contributions, limit=10)
+
+
+def test_a_run_reports_progress_to_the_round(cohort, alice, pool):
+    round = services.create_round(cohort=cohort, actor=alice)
+    seen = []
+    services.run_round(round.pk, progress=seen.append)
+    round.refresh_from_db()
+    assert seen[-1] == 1.0
+    assert seen == sorted(seen)
+    assert (round.status, round.progress) == ("draft", 1.0)
