@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("peerpath.matching.profile_urls")),
     path("", include("peerpath.matching.settings_urls")),
     path("", include("peerpath.matching.round_urls")),
+    path("", include("peerpath.mentorships.urls")),
     # Same pattern as allauth's, listed first so that bad reset links are audited.
     re_path(
         r"^accounts/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",

@@ -106,6 +106,9 @@ AUTHORIZATION_TESTED = {
     "nomination_create",
     "nomination_list",
     "recruitment_funnel",
+    # tests/mentorships/test_match_list.py
+    "match_list",
+    "match_return_to_pool",
     # tests/matching/test_round_views.py
     "match_rounds",
     "match_round_compare",

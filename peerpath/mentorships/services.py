@@ -82,3 +82,16 @@ def propose_match(*, cohort: Cohort, mentor: Any, mentee: Any, actor: Any, subje
                 context={**context, "guardian": link.guardian},
             )
     return match
+
+
+def return_to_pool(
+    *, match: Match, actor: Any, reason: str = "", request: HttpRequest | None = None
+) -> Match:
+    """Close an open match so that the mentee is matched again, with priority, in the next round."""
+    return set_match_status(
+        match=match,
+        status=Status.CLOSED,
+        actor=actor,
+        reason=reason or _("returned to the pool for a new match"),
+        request=request,
+    )

@@ -58,6 +58,7 @@ def test_round_pages_pass_axe(page: Page, login_as, alice, program, cohort, pool
     first = services.start_round(cohort=cohort, actor=alice)
     second = services.start_round(cohort=cohort, actor=alice, previous=first)
     proposal = second.proposals.exclude(mentor=None).first()
+    match = Match.objects.create(cohort=cohort, mentor=pool["ben"], mentee=pool["sam"], status="active")
     assert_pages_pass_axe(
         page,
         login_as,
@@ -67,5 +68,7 @@ def test_round_pages_pass_axe(page: Page, login_as, alice, program, cohort, pool
             (alice, f"/matching/proposals/{proposal.pk}/swap/"),
             (alice, f"/matching/rounds/{second.pk}/publish/"),
             (alice, f"/programs/{program.pk}/matching/compare/?a={first.pk}&b={second.pk}"),
+            (alice, f"/programs/{program.pk}/matches/"),
+            (alice, f"/matches/{match.pk}/return-to-pool/"),
         ],
     )
