@@ -12,7 +12,7 @@ from peerpath.core.forms import split_tags
 from peerpath.matching.features import BACKGROUND_CHOICES, GOAL_CHOICES
 from peerpath.matching.models import InterestTag, Preference, Profile
 from peerpath.programs.models import Participant, ParticipantRole, Program
-from peerpath.recruitment.forms import AVAILABILITY_CHOICES, DAYS, SLOTS, SUBJECT_LEVELS, split_lines
+from peerpath.recruitment.forms import AVAILABILITY_CHOICES, SUBJECT_LEVELS, AvailabilityGridForm, split_lines
 
 MAX_INTERESTS = 20
 TAG_MAX_LENGTH = 60  # InterestTag.name's max_length
@@ -27,7 +27,7 @@ def takes_capacity(participant: Participant) -> bool:
     }
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(AvailabilityGridForm):
     """One participant's matching profile. Interests from the organization's vocabulary as checkboxes,
     anything else as comma-separated "other interests"; one level per program subject."""
 
@@ -155,33 +155,6 @@ class ProfileForm(forms.Form):
 
     def subject_fields(self) -> list[forms.BoundField]:
         return [self[self.subject_field_name(i)] for i in range(len(self.subjects))]
-
-    def availability_grid(self) -> list[tuple[str, list[dict[str, Any]]]]:
-        """Rows of the weekly grid (one per day), each cell a checkbox: the application form's layout."""
-        if self.is_bound:
-            chosen = set(self.data.getlist("availability") if hasattr(self.data, "getlist") else [])
-        else:
-            chosen = set(self.initial.get("availability", []))
-        name = self.add_prefix("availability")
-        return [
-            (
-                str(day_label),
-                [
-                    {
-                        "value": f"{day}-{slot}",
-                        "id": f"id_{name}_{day}_{slot}",
-                        "label": f"{day_label}, {slot_label}",
-                        "checked": f"{day}-{slot}" in chosen,
-                    }
-                    for slot, slot_label in SLOTS
-                ],
-            )
-            for day, day_label in DAYS
-        ]
-
-    @property
-    def slot_labels(self) -> list[str]:
-        return [str(label) for _slot, label in SLOTS]
 
     def clean_other_interests(self) -> list[str]:
         return split_tags(self.cleaned_data.get("other_interests", ""))

@@ -99,7 +99,39 @@ FIRST_GENERATION = [
 PROFILE_FIELDS = ("interests", "goals", "languages", "availability", "about")
 
 
-class ApplicationForm(forms.Form):
+class AvailabilityGridForm(forms.Form):
+    """A form with an `availability` field laid out as the weekly grid (days x school periods): the
+    application form and the matching profile form, rendered by templates/includes/availability_grid.html."""
+
+    def availability_grid(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        """Rows of the weekly grid (one per day), each cell a checkbox the template lays out."""
+        if self.is_bound:
+            chosen = set(self.data.getlist("availability") if hasattr(self.data, "getlist") else [])
+        else:
+            chosen = set(self.initial.get("availability", []))
+        name = self.add_prefix("availability")
+        return [
+            (
+                str(day_label),
+                [
+                    {
+                        "value": f"{day}-{slot}",
+                        "id": f"id_{name}_{day}_{slot}",
+                        "label": f"{day_label}, {slot_label}",
+                        "checked": f"{day}-{slot}" in chosen,
+                    }
+                    for slot, slot_label in SLOTS
+                ],
+            )
+            for day, day_label in DAYS
+        ]
+
+    @property
+    def slot_labels(self) -> list[str]:
+        return [str(label) for _slot, label in SLOTS]
+
+
+class ApplicationForm(AvailabilityGridForm):
     """A program's questions for one role, then the profile that matching reads."""
 
     interests = forms.CharField(
@@ -209,33 +241,6 @@ class ApplicationForm(forms.Form):
 
     def subject_fields(self) -> list[forms.BoundField]:
         return [self[self.subject_field_name(i)] for i in range(len(self.subjects))]
-
-    def availability_grid(self) -> list[tuple[str, list[dict[str, Any]]]]:
-        """Rows of the weekly grid (one per day), each cell a checkbox the template lays out."""
-        if self.is_bound:
-            chosen = set(self.data.getlist("availability") if hasattr(self.data, "getlist") else [])
-        else:
-            chosen = set(self.initial.get("availability", []))
-        name = self.add_prefix("availability")
-        return [
-            (
-                str(day_label),
-                [
-                    {
-                        "value": f"{day}-{slot}",
-                        "id": f"id_{name}_{day}_{slot}",
-                        "label": f"{day_label}, {slot_label}",
-                        "checked": f"{day}-{slot}" in chosen,
-                    }
-                    for slot, slot_label in SLOTS
-                ],
-            )
-            for day, day_label in DAYS
-        ]
-
-    @property
-    def slot_labels(self) -> list[str]:
-        return [str(label) for _slot, label in SLOTS]
 
     def clean_interests(self) -> list[str]:
         tags = split_tags(self.cleaned_data.get("interests", ""))

@@ -34,3 +34,12 @@ def test_reasons_are_worded_in_the_readers_language():
     with translation.override("es"):
         worded = reasons(DETAILS)
     assert worded[1] != "both speak Spanish"
+
+
+def test_every_engine_component_has_a_weight_setting_and_a_label():
+    from peerpath.matching import engine
+    from peerpath.matching.models import MatchSettings
+    from peerpath.matching.reasons import COMPONENT_LABELS
+
+    assert MatchSettings.WEIGHT_FIELDS == engine.COMPONENTS
+    assert set(COMPONENT_LABELS) == set(engine.COMPONENTS)
