@@ -165,6 +165,9 @@ def load_demo_matching(today: datetime.date | None = None) -> MatchingSummary:
         participant, _created = Participant.objects.get_or_create(cohort=cohort, user=student, role="mentee")
         if student.is_minor:
             _consent(program, student, lincoln, given=number % 15 != 14)  # a few still waiting
+    # Every mentee of the cohort (also those the programs demo enrolled without an application) gets a
+    # filled-in profile, so that their suggestions page has something to show.
+    for participant in Participant.objects.filter(cohort=cohort, role="mentee").order_by("user__username"):
         Profile.objects.get_or_create(participant=participant, defaults=_profile(rng, mentor=False))
 
     mentor_users = list(
