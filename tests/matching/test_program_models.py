@@ -108,3 +108,30 @@ def test_a_same_gender_request_without_a_gender_on_the_profile_is_a_warning(prog
     Profile.objects.filter(participant__user__username="tutor").update(gender="Girl")
     second = services.start_round(cohort=cohort, actor=alice)
     assert proposed(second) == [("kid", "tutor", "")]
+
+
+@pytest.mark.parametrize("mode", ["max_total", "max_matched", "max_min", "stable"])
+def test_every_goal_runs_as_a_round(program, cohort, alice, lincoln, mode):
+    """Three mentees, two mentors: ann fits everyone, ben fits only sam. max_total may leave sam out for a
+    better total; max_matched and max_min match two; stable has no blocking pair."""
+    services.settings_for(program)
+    program.match_settings.mode = mode
+    program.match_settings.save()
+    add_mentor(
+        cohort, lincoln, "ann", interests=["robotics", "chess", "soccer"], availability=["mon-1", "mon-2"]
+    )
+    add_mentor(cohort, lincoln, "ben", interests=["knitting"], availability=["tue-lunch"])
+    add_mentee(cohort, lincoln, "ria", interests=["robotics", "chess"], availability=["mon-1", "mon-2"])
+    add_mentee(cohort, lincoln, "sam", interests=["soccer"], availability=["mon-1", "tue-lunch"])
+
+    round = services.start_round(cohort=cohort, actor=alice)
+
+    assert round.config["mode"] == mode
+    assert round.status == "draft"
+    pairs = dict((mentee, mentor) for mentee, mentor, _subject in proposed(round))
+    if mode in ("max_matched", "max_min"):
+        assert pairs == {"ria": "ann", "sam": "ben"}
+    if mode == "stable":
+        assert (
+            pairs["ria"] == "ann"
+        )  # ria and ann rank each other first: any other result has a blocking pair
