@@ -67,6 +67,7 @@ PairSource = Callable[[], Iterable[Chunk]]
 
 _CHUNK = 2_000_000  # pairs per vectorised block
 _DENSE_CELLS = 20_000_000  # padded cells allowed for one argpartition block
+_BLOCK_CELLS = 1 << 20  # pairs per pass of the row-sorted core (cache-sized temporaries)
 _PAD_ROOM = 2**20  # room below the smallest key for top-k padding
 _SAFE = 2**53  # keeps prices and costs far inside OR-Tools' int64 cost range
 
@@ -249,6 +250,15 @@ def _ranges(starts: IntArray, counts: IntArray) -> IntArray:
     return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
 
 
+def _row_chunks(indptr: IntArray, cells: int) -> list[tuple[int, int]]:
+    """Row ranges [r0, r1) of about `cells` pairs each (a longer row is a chunk of its own). Passes over
+    the pairs go chunk by chunk so that their temporaries stay small: cached, and not fresh memory pages."""
+    n = indptr.size - 1
+    cuts = np.unique(np.searchsorted(indptr, np.arange(0, int(indptr[-1]), cells), side="right") - 1)
+    edges = [0, *[int(x) for x in cuts.tolist() if 0 < x < n], n]
+    return [(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True) if indptr[b] > indptr[a]]
+
+
 def _top_k_rows(indptr: IntArray, key: npt.NDArray[np.integer], k: int) -> IntArray:
     """Positions (ascending) of the (at most) k largest ``key`` in every row of row-sorted pairs.
 
@@ -264,23 +274,25 @@ def _top_k_rows(indptr: IntArray, key: npt.NDArray[np.integer], k: int) -> IntAr
     dtype = np.int32 if -(2**31) + _PAD_ROOM < low and high < 2**31 else np.int64
     threshold = np.full(counts.size, low - 1, dtype)  # rows of at most k pairs keep everything
     long = long[np.argsort(counts[long], kind="stable")]  # similar lengths share a block: less padding
-    step = max(1, _DENSE_CELLS // int(counts[long[-1]]))
+    step = max(1, _BLOCK_CELLS // int(counts[long[-1]]))
+    starts, stops = indptr[:-1].tolist(), indptr[1:].tolist()
     for lo in range(0, long.size, step):
         block = long[lo : lo + step]
         width = int(counts[block[-1]])
-        size = counts[block]
+        dense = np.empty((block.size, width), dtype)
         # Padding: distinct values below every key (long runs of equal values make introselect slow).
-        fill = (low - 1 - np.arange(width, dtype=np.int64)).astype(dtype)
-        dense = np.repeat(fill[None, :], block.size, axis=0)
-        # Each row's keys are one contiguous run: copy run r to the start of dense row r (flat indexes).
-        run_start = np.cumsum(size) - size
-        offset = np.arange(int(size.sum()))
-        source = offset + np.repeat(indptr[block] - run_start, size)
-        offset += np.repeat(np.arange(block.size, dtype=np.int64) * width - run_start, size)
-        dense.ravel()[offset] = key[source]
+        dense[:] = (low - 1 - np.arange(width, dtype=np.int64)).astype(dtype)
+        for r, row in enumerate(block.tolist()):  # one slice copy per row: no index arrays
+            dense[r, : stops[row] - starts[row]] = key[starts[row] : stops[row]]
         threshold[block] = np.partition(dense, width - k, axis=1)[:, width - k]
-        del dense, offset, source
-    candidates = np.flatnonzero(key >= np.repeat(threshold, counts))
+        del dense
+    candidates = np.concatenate(
+        [
+            indptr[r0]
+            + np.flatnonzero(key[indptr[r0] : indptr[r1]] >= np.repeat(threshold[r0:r1], counts[r0:r1]))
+            for r0, r1 in _row_chunks(indptr, _BLOCK_CELLS)
+        ]
+    )
     rows = np.searchsorted(indptr, candidates, side="right") - 1
     above = np.asarray(key[candidates], np.int64) > np.asarray(threshold[rows], np.int64)
     room = k - np.bincount(rows[above], minlength=counts.size)  # ties at the threshold may fill this
@@ -299,9 +311,13 @@ def _solve_rows(
     k: int,
     max_rounds: int,
     time_limit: float | None,
+    col_local: IntArray | None = None,
 ) -> tuple[IntArray, Certificate]:
     """Certified max-total on row-sorted pairs (row i: positions indptr[i]..indptr[i+1]-1, every mentor
-    of capacity > 0). Returns (positions of the chosen pairs, certificate). See the module docstring."""
+    of capacity > 0). Returns (positions of the chosen pairs, certificate). See the module docstring.
+
+    With `col_local`, `cols` are global mentor indexes and col_local[j] is mentor j's index in `cap` (so a
+    component's pairs need no relabelled copy)."""
     start = time.perf_counter()
     n = indptr.size - 1
     counts = np.diff(indptr)
@@ -313,7 +329,14 @@ def _solve_rows(
     keep = _top_k_rows(indptr, weights, k)
     seconds["prune"] = time.perf_counter() - start
     nonempty = np.flatnonzero(counts)
-    row_starts = indptr[nonempty]
+    chunks = _row_chunks(indptr, _BLOCK_CELLS)
+    chunk_rows = [
+        nonempty[np.searchsorted(nonempty, r0) : np.searchsorted(nonempty, r1)] for r0, r1 in chunks
+    ]
+    narrow = max_w < 2**30  # 32-bit reduced profits while they fit
+    buffer = np.empty(
+        min(size, max((int(indptr[r1] - indptr[r0]) for r0, r1 in chunks), default=0)), np.int64
+    )
     rounds = 0
     violations: list[int] = []
     worst = np.zeros(n, np.int64)
@@ -322,24 +345,37 @@ def _solve_rows(
         t0 = time.perf_counter()
         kr = np.searchsorted(indptr, keep, side="right") - 1
         kc = np.asarray(cols[keep], np.int64)
+        if col_local is not None:
+            kc = col_local[kc]
         used, u, v = _solve_reduced(kr, kc, np.asarray(weights[keep], np.int64), n, cap)
         t1 = time.perf_counter()
         seconds["solve"] += t1 - t0
         # 4. Certificate: every row's best reduced profit max_j (w_ij - v_j) against u_i, in one pass.
         worst[:] = 0
         count = 0
-        bad_rows = np.zeros(0, np.int64)
-        if size:
-            reduced = weights - v[cols]  # int64
-            excess = np.maximum.reduceat(reduced, row_starts) - u[nonempty]
-            worst[nonempty] = np.maximum(excess, 0)
-            bad_rows = nonempty[excess > 0]
-        if bad_rows.size:
-            idx = _ranges(indptr[bad_rows], counts[bad_rows])
-            slack = reduced[idx] - np.repeat(u[bad_rows], counts[bad_rows])
-            hit = slack > 0
-            count = int(np.count_nonzero(hit))
-            bad_pos, bad_slack = idx[hit], slack[hit]
+        found: list[tuple[IntArray, IntArray]] = []
+        if narrow and int(v.max(initial=0)) >= 2**30:
+            narrow = False
+        # indexed like `cols` (other components' stale entries in col_local are never read: clip them)
+        prices = v if col_local is None else np.take(v, col_local, mode="clip")
+        prices = prices.astype(np.int32) if narrow else prices
+        for (r0, r1), rows in zip(chunks, chunk_rows, strict=True):
+            a, b = int(indptr[r0]), int(indptr[r1])
+            reduced = buffer[: b - a].view(np.int32)[: b - a] if narrow else buffer[: b - a]
+            np.take(prices, cols[a:b], out=reduced)
+            np.subtract(weights[a:b], reduced, out=reduced, casting="unsafe")  # w_ij - v_j, exact
+            excess = np.maximum.reduceat(reduced, indptr[rows] - a).astype(np.int64) - u[rows]
+            worst[rows] = np.maximum(excess, 0)
+            bad = rows[excess > 0]
+            if bad.size:
+                idx = _ranges(indptr[bad] - a, counts[bad])
+                slack = reduced[idx].astype(np.int64) - np.repeat(u[bad], counts[bad])
+                hit = slack > 0
+                found.append((idx[hit] + a, slack[hit]))
+        if found:
+            bad_pos = np.concatenate([x[0] for x in found])
+            bad_slack = np.concatenate([x[1] for x in found])
+            count = int(bad_pos.size)
         seconds["certify"] += time.perf_counter() - t1
         violations.append(count)
         out_of_time = time_limit is not None and time.perf_counter() - start > time_limit
@@ -544,7 +580,11 @@ def _live_sorted(
         live = cap[c] > 0
         if not live.all():
             r, c, s = r[live], c[live], s[live]
-    if r.size > 1 and bool((r[1:] < r[:-1]).any()):
+    step = _BLOCK_CELLS
+    if any(
+        bool((r[lo + 1 : lo + step + 1] < r[lo : lo + step][: r.size - lo - 1]).any())
+        for lo in range(0, r.size, step)
+    ):
         order = np.argsort(r, kind="stable")
         r, c, s = r[order], c[order], s[order]
     return r, c, s
@@ -554,21 +594,28 @@ def _live_sorted(
 
 
 def _tie_weights(
-    indptr: IntArray, cols: IntArray, base: npt.NDArray[np.integer], n: int, m: int
+    indptr: IntArray,
+    cols: npt.NDArray[np.integer],
+    col_local: IntArray,
+    base: npt.NDArray[np.integer],
+    m: int,
 ) -> tuple[npt.NDArray[np.integer], int]:
-    """Weights base * K + tie(i, j) for row-sorted pairs, the same exact tie rule as ``assignment`` (see its
-    comment), or (base, 1) when they would not fit the certificate's exact range. Returns (weights, K)."""
+    """Weights base * K + tie(i, j) for row-sorted pairs (mentor j = col_local[cols]), the same exact tie
+    rule as ``assignment`` (see its comment), or (base, 1) when they would not fit the certificate's exact
+    range. Returns (weights, K)."""
+    n = indptr.size - 1
     counts = np.diff(indptr)
     nonempty = np.flatnonzero(counts)
     if nonempty.size == 0:
         return base, 1
-    # tie(i, j) = (n - i) (m + 1) + (m - j) is largest at the row's smallest mentor index.
+    # tie(i, j) = (n - i) (m + 1) + (m - j) is largest at the row's smallest mentor index (col_local keeps
+    # the order of mentor indexes).
     row_tie = (n - np.arange(n, dtype=np.int64)) * (m + 1)
-    best = row_tie[nonempty] + (m - np.minimum.reduceat(cols, indptr[nonempty]).astype(np.int64))
+    best = row_tie[nonempty] + (m - col_local[np.minimum.reduceat(cols, indptr[nonempty])])
     k = int(best.sum()) + 1  # exceeds the tie sum of any matching (one pair per mentee)
     if (int(np.max(base)) * k + int(best.max())) * (n + 1) >= _SAFE:
         return base, 1
-    tie = np.repeat(row_tie, counts) + (m - np.asarray(cols, np.int64))
+    tie = np.repeat(row_tie, counts) + (m - col_local[cols])
     return np.asarray(base, np.int64) * k + tie, k
 
 
@@ -623,8 +670,9 @@ def solve_by_components(
     labels, code = np.unique(np.concatenate([la, lb]), return_inverse=True)
     small = np.uint16 if labels.size < 2**16 else np.int64
     code_a, code_b = code[:n].astype(small), code[n:].astype(small)
-    if r.size and not np.array_equal(code_a[r], code_b[c]):
-        raise ProblemError("a pair joins two components")
+    for lo in range(0, r.size, _BLOCK_CELLS):
+        if not np.array_equal(code_a[r[lo : lo + _BLOCK_CELLS]], code_b[c[lo : lo + _BLOCK_CELLS]]):
+            raise ProblemError("a pair joins two components")
     r, c, s = _live_sorted(r, c, s, cap)  # by mentee: each component is a set of row ranges
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
@@ -633,7 +681,7 @@ def solve_by_components(
     starts_a = np.searchsorted(code_a[members_a], np.arange(labels.size + 1))
     members_b = np.argsort(code_b, kind="stable")
     starts_b = np.searchsorted(code_b[members_b], np.arange(labels.size + 1))
-    local = np.zeros(m, np.int32 if m < 2**31 else np.int64)  # scratch: mentor -> index inside the component
+    local = np.zeros(m, np.int64)  # scratch: mentor -> index inside its component
     chosen: list[tuple[IntArray, IntArray, IntArray]] = []
     certificates: list[Certificate] = []
     upper = 0  # max_total: bound on the optimum's score total over all components
@@ -658,18 +706,20 @@ def solve_by_components(
         local_indptr = np.zeros(mentees.size + 1, np.int64)
         np.cumsum(size, out=local_indptr[1:])
         local[mentors] = np.arange(mentors.size)
-        local_c = local[c[sel]]
+        comp_c = c[sel]  # global mentor indexes (a view for one run of mentees)
         base = s[sel]
         bonus = 0
         if mode == "max_matched":
             most = min(mentees.size, int(cap[mentors].sum()))
             bonus = most * int(np.max(base)) + 1
             base = np.asarray(base, np.int64) + bonus
-        weights, big = _tie_weights(local_indptr, local_c, base, mentees.size, mentors.size)
+        weights, big = _tie_weights(local_indptr, comp_c, local, base, mentors.size)
         del base
         left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
-        picked, cert = _solve_rows(local_indptr, local_c, weights, cap[mentors], k, max_rounds, left)
-        del weights, local_c
+        picked, cert = _solve_rows(
+            local_indptr, comp_c, weights, cap[mentors], k, max_rounds, left, col_local=local
+        )
+        del weights, comp_c
         where = picked + offset if isinstance(sel, slice) else sel[picked]
         chosen.append((_as64(r[where]), _as64(c[where]), _as64(s[where])))
         certificates.append(cert)
