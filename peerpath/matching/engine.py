@@ -320,6 +320,9 @@ def _popcount(values: npt.NDArray[np.uint64]) -> IntArray:
 
 
 def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
+    """numerator / denominator, 0 where the denominator is 0 (denominators are >= 0)."""
+    if denominator.size and float(denominator.min()) > 0:  # the common case: one plain division
+        return np.asarray(numerator / denominator, dtype=np.float64)
     return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0)
 
 
@@ -392,8 +395,8 @@ class Scorer:
     # Embeddings are computed only when needed (semantic weight > 0, or an explanation).
     def embeddings(self) -> tuple[Any, Any, FloatArray, FloatArray]:
         if self._embeddings is None:
-            a = _quantised_embeddings(self.mentees)
-            b = _quantised_embeddings(self.mentors)
+            with ThreadPoolExecutor(max_workers=2) as pool:  # the two sides at once (same vectors)
+                a, b = pool.map(_quantised_embeddings, (self.mentees, self.mentors))
             norm_a = np.sqrt(np.einsum("ij,ij->i", a, a, dtype=np.float64))
             norm_b = np.sqrt(np.einsum("ij,ij->i", b, b, dtype=np.float64))
             self._embeddings = (a, np.ascontiguousarray(b.T), norm_a, norm_b)
@@ -474,9 +477,11 @@ class Scorer:
         embed_dot: FloatArray | None,
         requested: BoolArray | None,
         slots_shared: FloatArray | None = None,
+        language_shared: bool = False,
     ) -> dict[str, FloatArray]:
         """Components of pairs (rows[k], cols[k]) from exact intermediates; None skips a component
-        (`slots_shared`: the shared free slots when already counted)."""
+        (`slots_shared`: the shared free slots when already counted; `language_shared`: every pair is
+        known to share a language)."""
         a, b = self.mentees, self.mentors
         out: dict[str, FloatArray] = {}
         if interest_shared is not None:
@@ -490,7 +495,10 @@ class Scorer:
         if shared is None:
             shared = _popcount(a.availability[rows] & b.availability[cols]).astype(np.float64)
         out["availability"] = _ratio(shared, self.slots_a[rows])
-        out["language"] = ((a.languages[rows] & b.languages[cols]) != 0).astype(np.float64)
+        if language_shared:
+            out["language"] = np.ones(len(rows), np.float64)
+        else:
+            out["language"] = ((a.languages[rows] & b.languages[cols]) != 0).astype(np.float64)
         bg_a, bg_b = a.background[rows], b.background[cols]
         both = (bg_a != 0) & (bg_b != 0)
         shared_bg = np.where(both, _popcount(bg_a & bg_b), 0).astype(np.float64)
@@ -592,11 +600,13 @@ class Scorer:
                     tasks += [(group_a[lo : lo + step], group_b) for lo in range(0, len(group_a), step)]
         return tasks
 
-    def _score_task(self, mentees: IntArray, mentors: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    def _score_task(
+        self, mentees: IntArray, mentors: IntArray
+    ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
         """Feasible pairs of a `_fast_tasks` block and their scores: the same pairs and scores as
         `score_cells` (the per-person, school and grade rules already hold for every cell), computed
         with fewer passes: the cell rules in place on small types, products in float32 where exact, and
-        each product read at the feasible cells only."""
+        each product read at the feasible cells only. Also returns the pair count of each mentee."""
         a, b, c = self.mentees, self.mentors, self.constraints
         width = len(mentors)
         shared = np.bitwise_count(a.availability[mentees, None] & b.availability[None, mentors])
@@ -617,10 +627,11 @@ class Scorer:
         del feasible
         local = flat // width
         rows, cols = mentees[local], mentors[flat - local * width]
+        per_mentee = np.bincount(local, minlength=len(mentees))
         del local
         if not len(rows):
             empty = np.zeros(0, np.int64)
-            return empty, empty, empty
+            return empty, empty, empty, per_mentee
 
         def gather(cross: _Cross, name: str) -> FloatArray | None:
             if not self._needs(name):
@@ -647,8 +658,9 @@ class Scorer:
             embed_dot,
             requested,
             slots_shared=shared.ravel().take(flat).astype(np.float64),
+            language_shared=c.shared_language,
         )
-        return rows, cols, self._score(components, len(rows))
+        return rows, cols, self._score(components, len(rows)), per_mentee
 
     def score(
         self,
@@ -676,47 +688,56 @@ class Scorer:
         else:  # smaller cell blocks: their temporaries stay in the processor's cache
             tasks = self._fast_tasks(min(chunk_cells, _FAST_CHUNK_CELLS))
         no_exclusions = np.zeros((0, len(CONSTRAINTS)), dtype=np.int64)
+        Part = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]
 
-        def score_task(task: tuple[IntArray, IntArray]) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        def score_task(task: tuple[IntArray, IntArray]) -> Part:
+            mentees, mentors = task
+            # Also the pairs per mentee of the task (each mentee's pairs are one run, in `mentees` order).
             if full_exclusions:
-                return self.score_cells(task[0], task[1], True)
-            return (*self._score_task(task[0], task[1]), no_exclusions)
+                rows, cols, score, excl = self.score_cells(mentees, mentors, True)
+                per_mentee = np.bincount(np.searchsorted(mentees, rows), minlength=len(mentees))
+                return rows, cols, score, excl, per_mentee
+            rows, cols, score, per_mentee = self._score_task(mentees, mentors)
+            return rows, cols, score, no_exclusions, per_mentee
 
         cells = sum(len(i) * len(j) for i, j in tasks) or 1
-        parts: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+        parts: list[Part] = []
         done = 0
+        exclusions = np.zeros((self.n, len(CONSTRAINTS)), dtype=np.int64)
+        counts = np.zeros(self.n, dtype=np.int64)
         with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
             for (mentees, mentors), part in zip(tasks, pool.map(score_task, tasks), strict=True):
                 parts.append(part)
+                counts[mentees] += part[4]
+                if full_exclusions:
+                    exclusions[mentees] = part[3]
                 done += len(mentees) * len(mentors)
                 if progress is not None:
                     progress(done / cells)
-        exclusions = np.zeros((self.n, len(CONSTRAINTS)), dtype=np.int64)
-        counts = np.zeros(self.n, dtype=np.int64)
-        for (mentees, _), (rows, _, _, excl) in zip(tasks, parts, strict=True):
-            if full_exclusions:
-                exclusions[mentees] = excl
-            counts += np.bincount(rows, minlength=self.n)
+            # Each mentee's pairs come from one task, mentors ascending: placing each part's pairs at its
+            # mentees' offsets gives (mentee, mentor) order without a sort (in parallel: parts are disjoint).
+            total = int(counts.sum())
+            offsets = np.cumsum(counts) - counts
+            out_rows = np.empty(total, np.int32)
+            out_cols = np.empty(total, np.int32)
+            out_score = np.empty(total, np.int64)
+
+            def place(item: tuple[tuple[IntArray, IntArray], Part]) -> None:
+                (mentees, _), (rows, cols, score, _, per_mentee) = item
+                if len(rows):
+                    before = np.cumsum(per_mentee) - per_mentee
+                    dest = np.repeat(offsets[mentees] - before, per_mentee) + np.arange(len(rows))
+                    out_rows[dest] = rows
+                    out_cols[dest] = cols
+                    out_score[dest] = score
+
+            list(pool.map(place, zip(tasks, parts, strict=True)))
+        del parts
         if full_exclusions:  # mentees whose block leaves mentors out: count those mentors too
             partial = [i for i, j in tasks if len(j) < self.m]
             if partial:
                 left_out = np.sort(np.concatenate(partial))
                 exclusions[left_out] = self.exclusions_for(left_out, chunk_cells)
-        # Each mentee's pairs come from one task, mentors ascending: placing each part's pairs at its rows'
-        # offsets gives (mentee, mentor) order without a sort.
-        total = int(counts.sum())
-        offsets = np.cumsum(counts) - counts
-        out_rows = np.empty(total, np.int32)
-        out_cols = np.empty(total, np.int32)
-        out_score = np.empty(total, np.int64)
-        for rows, cols, score, _ in parts:
-            if len(rows):
-                start_of_row = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-                run = np.diff(np.r_[start_of_row, len(rows)])
-                dest = np.repeat(offsets[rows[start_of_row]] - start_of_row, run) + np.arange(len(rows))
-                out_rows[dest] = rows
-                out_cols[dest] = cols
-                out_score[dest] = score
         return ScoredPairs(out_rows, out_cols, out_score, exclusions, counts)
 
     def exclusions_for(self, mentees: IntArray, chunk_cells: int = DEFAULT_CHUNK_CELLS) -> IntArray:
