@@ -626,7 +626,9 @@ class Scorer:
         flat = np.flatnonzero(feasible)
         del feasible
         local = flat // width
-        rows, cols = mentees[local], mentors[flat - local * width]
+        narrow = np.int32 if max(self.n, self.m) < 2**31 else np.int64  # 32-bit pair indexes: less memory
+        rows: Any = mentees.astype(narrow)[local]
+        cols: Any = mentors.astype(narrow)[flat - local * width]
         per_mentee = np.bincount(local, minlength=len(mentees))
         del local
         if not len(rows):
@@ -660,7 +662,10 @@ class Scorer:
             slots_shared=shared.ravel().take(flat).astype(np.float64),
             language_shared=c.shared_language,
         )
-        return rows, cols, self._score(components, len(rows)), per_mentee
+        score: Any = self._score(components, len(rows))
+        if SCORE_SCALE * sum(getattr(self.weights, name) for name in COMPONENTS) < 2**30:
+            score = score.astype(np.int32)  # every score fits: half the memory until placed
+        return rows, cols, score, per_mentee
 
     def score(
         self,
