@@ -697,17 +697,21 @@ def solve_by_components(
                 progress((t + 1) / labels.size)
             continue
         first, last = int(mentees[0]), int(mentees[-1])
-        if last - first + 1 == mentees.size:  # one run of mentees: a slice, no gather
-            sel: IntArray | slice = slice(int(indptr[first]), int(indptr[last + 1]))
-            offset = int(indptr[first])
-        else:
-            sel = _ranges(indptr[mentees], size)
-            offset = 0
         local_indptr = np.zeros(mentees.size + 1, np.int64)
         np.cumsum(size, out=local_indptr[1:])
         local[mentors] = np.arange(mentors.size)
-        comp_c = c[sel]  # global mentor indexes (a view for one run of mentees)
-        base = s[sel]
+        narrow = np.int32 if s.size == 0 or int(np.max(s)) < 2**31 else s.dtype
+        if last - first + 1 == mentees.size:  # one run of mentees: views, no copy
+            offset: int | None = int(indptr[first])
+            comp_c, base = c[offset : int(indptr[last + 1])], s[offset : int(indptr[last + 1])]
+        else:  # copied row by row (no index array over the pairs), scores in 32 bits when they fit
+            offset = None
+            runs = [
+                (a, b) for a, b in zip(indptr[mentees].tolist(), indptr[mentees + 1].tolist(), strict=True)
+            ]
+            comp_c = np.concatenate([c[a:b] for a, b in runs])
+            base = np.concatenate([s[a:b] for a, b in runs], dtype=narrow)
+            del runs
         bonus = 0
         if mode == "max_matched":
             most = min(mentees.size, int(cap[mentors].sum()))
@@ -720,7 +724,11 @@ def solve_by_components(
             local_indptr, comp_c, weights, cap[mentors], k, max_rounds, left, col_local=local
         )
         del weights, comp_c
-        where = picked + offset if isinstance(sel, slice) else sel[picked]
+        if offset is not None:
+            where = picked + offset
+        else:  # position inside the component -> (mentee, rank in its row) -> global position
+            row = np.searchsorted(local_indptr, picked, side="right") - 1
+            where = indptr[mentees[row]] + (picked - local_indptr[row])
         chosen.append((_as64(r[where]), _as64(c[where]), _as64(s[where])))
         certificates.append(cert)
         all_optimal &= cert.optimal
