@@ -663,7 +663,7 @@ class Scorer:
             language_shared=c.shared_language,
         )
         score: Any = self._score(components, len(rows))
-        if SCORE_SCALE * sum(getattr(self.weights, name) for name in COMPONENTS) < 2**30:
+        if len(score) and -(2**31) < int(score.min()) and int(score.max()) < 2**31:
             score = score.astype(np.int32)  # every score fits: half the memory until placed
         return rows, cols, score, per_mentee
 
