@@ -216,6 +216,7 @@ def _shortest_distances(a: IntArray, b: IntArray, w: IntArray, root: int, nodes:
     indptr = np.zeros(nodes + 1, np.int64)
     np.cumsum(np.bincount(a, minlength=nodes), out=indptr[1:])
     d = np.zeros(nodes, np.int64)
+    mark = np.zeros(nodes, np.bool_)
     frontier = np.arange(nodes)
     passes = 0
     while frontier.size:
@@ -235,7 +236,9 @@ def _shortest_distances(a: IntArray, b: IntArray, w: IntArray, root: int, nodes:
             break
         heads, reach = heads[better], reach[better]
         np.minimum.at(d, heads, reach)
-        frontier = np.unique(heads)
+        mark[heads] = True  # the next frontier, ascending and without repeats (no sort)
+        frontier = np.flatnonzero(mark)
+        mark[frontier] = False
     return d
 
 
