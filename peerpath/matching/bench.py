@@ -30,6 +30,7 @@ import numpy.typing as npt
 from peerpath.matching.pruning import Chunk
 
 IntArray = npt.NDArray[np.int64]
+AnyInts = npt.NDArray[np.integer]  # pair arrays: int32 indexes, int64 scores
 _DENSE_LIMIT_BYTES = 2_000_000_000  # skip the dense reference above this matrix size
 
 
@@ -84,23 +85,26 @@ class Generated:
         return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))  # type: ignore[return-value]
 
 
-def greedy_total(rows: IntArray, cols: IntArray, scores: IntArray, n: int, cap: IntArray) -> int:
-    order = np.argsort(-scores, kind="stable")
+def greedy_total(rows: AnyInts, cols: AnyInts, scores: AnyInts, n: int, cap: IntArray) -> int:
+    order = np.argsort(-np.asarray(scores, np.int64), kind="stable")
     room = cap.copy()
     free = np.ones(n, bool)
     total, left = 0, min(n, int(cap.sum()))
-    for i, j, s in zip(rows[order].tolist(), cols[order].tolist(), scores[order].tolist(), strict=True):
-        if free[i] and room[j] > 0:
-            free[i] = False
-            room[j] -= 1
-            total += s
-            left -= 1
-            if left == 0:
-                break
+    for lo in range(0, order.size, 1_000_000):  # by chunks: pairs already blocked are skipped vectorised
+        part = order[lo : lo + 1_000_000]
+        part = part[free[rows[part]] & (room[cols[part]] > 0)]
+        for i, j, s in zip(rows[part].tolist(), cols[part].tolist(), scores[part].tolist(), strict=True):
+            if free[i] and room[j] > 0:
+                free[i] = False
+                room[j] -= 1
+                total += s
+                left -= 1
+                if left == 0:
+                    return total
     return total
 
 
-def dense_optimum(rows: IntArray, cols: IntArray, scores: IntArray, n: int, cap: IntArray) -> int | None:
+def dense_optimum(rows: AnyInts, cols: AnyInts, scores: AnyInts, n: int, cap: IntArray) -> int | None:
     """Exact optimum by scipy's LAPJV on mentees x (mentor slots); infeasible cells score 0 (scores >= 0,
     so a zero cell is as good as staying unmatched). None if the matrix would be too big."""
     from scipy.optimize import linear_sum_assignment
@@ -170,7 +174,7 @@ def run_case(
             for key in ("prune", "solve", "certify")
         },
     )
-    rows, cols, scores = (np.asarray(x, np.int64) for x in (scored.rows, scored.cols, scored.score))
+    rows, cols, scores = scored.rows, scored.cols, scored.score
     del scorer, scored, large
     greedy = greedy_total(rows, cols, scores, n, cap)
     out["greedy_ratio"] = greedy / sol.total if sol.total else 1.0

@@ -53,6 +53,7 @@ DISTRICT_SCHOOL_SIZE = 1000  # generate_school: mentees per school in the progra
 LARGE_PAIRS = 100_000  # match(): above this many feasible pairs, max_total/max_matched use pruning
 DEFAULT_THREADS = 2  # scoring threads (numpy and BLAS release the GIL)
 _DENSE_VOCABULARY = 2048  # tag matrices up to this many columns are multiplied dense
+_FAST_CHUNK_CELLS = 1_000_000  # cells per task when exclusion counts are not needed (cache-sized)
 
 COMPONENTS = (
     "interests",
@@ -305,6 +306,20 @@ class _Cross:
         else:
             self.a, self.b = a.astype(np.float64), b.astype(np.float64)
             self.bt = self.b.T.tocsc()
+        # float32 products are exact while every product (at most a row sum of `a`, `b` being 0/1 and
+        # the entries integers) stays below 2**24: then the fast path multiplies in float32.
+        row_sum = np.asarray(abs(a).sum(axis=1)).ravel()
+        b_max = int(b.max()) if b.shape[0] and b.shape[1] and b.nnz else 0
+        self.exact32 = self.dense and float(row_sum.max(initial=0)) < 2**24 and b_max <= 1
+        if self.exact32:
+            self.a32 = self.a.astype(np.float32)
+            self.bt32 = self.bt.astype(np.float32)
+
+    def block32(self, rows: IntArray, cols: IntArray) -> npt.NDArray[np.floating[Any]]:
+        """Like `block_between`, in float32 when that is exact (see __init__); else float64."""
+        if self.exact32:
+            return np.asarray(self.a32[rows] @ self.bt32[:, cols])
+        return self.block_between(rows, cols)
 
     def block_between(self, rows: IntArray, cols: IntArray) -> FloatArray:
         product = self.a[rows] @ self.bt[:, cols]
@@ -321,6 +336,9 @@ def _popcount(values: npt.NDArray[np.uint64]) -> IntArray:
 
 
 def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
+    """numerator / denominator, 0 where the denominator is 0 (denominators are >= 0)."""
+    if denominator.size and float(denominator.min()) > 0:  # the common case: one plain division
+        return np.asarray(numerator / denominator, dtype=np.float64)
     return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0)
 
 
@@ -393,8 +411,8 @@ class Scorer:
     # Embeddings are computed only when needed (semantic weight > 0, or an explanation).
     def embeddings(self) -> tuple[Any, Any, FloatArray, FloatArray]:
         if self._embeddings is None:
-            a = _quantised_embeddings(self.mentees)
-            b = _quantised_embeddings(self.mentors)
+            with ThreadPoolExecutor(max_workers=2) as pool:  # the two sides at once (same vectors)
+                a, b = pool.map(_quantised_embeddings, (self.mentees, self.mentors))
             norm_a = np.sqrt(np.einsum("ij,ij->i", a, a, dtype=np.float64))
             norm_b = np.sqrt(np.einsum("ij,ij->i", b, b, dtype=np.float64))
             self._embeddings = (a, np.ascontiguousarray(b.T), norm_a, norm_b)
@@ -474,8 +492,12 @@ class Scorer:
         subject_shared: FloatArray | None,
         embed_dot: FloatArray | None,
         requested: BoolArray | None,
+        slots_shared: FloatArray | None = None,
+        language_shared: bool = False,
     ) -> dict[str, FloatArray]:
-        """Components of pairs (rows[k], cols[k]) from exact intermediates; None skips a component."""
+        """Components of pairs (rows[k], cols[k]) from exact intermediates; None skips a component
+        (`slots_shared`: the shared free slots when already counted; `language_shared`: every pair is
+        known to share a language)."""
         a, b = self.mentees, self.mentors
         out: dict[str, FloatArray] = {}
         if interest_shared is not None:
@@ -485,9 +507,14 @@ class Scorer:
             out["goals"] = _ratio(goal_shared, self.goal_a[rows])  # share of the mentee's goals covered
         if subject_shared is not None:
             out["subjects"] = _ratio(subject_shared, self.subject_a[rows])
-        shared = _popcount(a.availability[rows] & b.availability[cols]).astype(np.float64)
+        shared = slots_shared
+        if shared is None:
+            shared = _popcount(a.availability[rows] & b.availability[cols]).astype(np.float64)
         out["availability"] = _ratio(shared, self.slots_a[rows])
-        out["language"] = ((a.languages[rows] & b.languages[cols]) != 0).astype(np.float64)
+        if language_shared:
+            out["language"] = np.ones(len(rows), np.float64)
+        else:
+            out["language"] = ((a.languages[rows] & b.languages[cols]) != 0).astype(np.float64)
         bg_a, bg_b = a.background[rows], b.background[cols]
         both = (bg_a != 0) & (bg_b != 0)
         shared_bg = np.where(both, _popcount(bg_a & bg_b), 0).astype(np.float64)
@@ -562,6 +589,102 @@ class Scorer:
         )
         return rows, cols, self._score(components, len(rows)), exclusions
 
+    def _fast_tasks(self, chunk_cells: int) -> list[tuple[IntArray, IntArray]]:
+        """(mentees, mentors) cell blocks for `_score_task`: the school `blocks`, without the people that a
+        per-person rule excludes everywhere (not cleared, no places), and split by mentee grade so that
+        only mentors passing the grade gap are looked at. Every mentee is in at most one task; indexes
+        are ascending in each."""
+        a, b, c = self.mentees, self.mentors, self.constraints
+        assert a.matchable is not None  # noqa: S101 - set in Side
+        assert b.matchable is not None  # noqa: S101 - set in Side
+        assert b.capacity is not None  # noqa: S101 - set in Side
+        ok_a = a.matchable if c.require_matchable else np.ones(self.n, np.bool_)
+        ok_b = (b.capacity > 0) & (b.matchable if c.require_matchable else True)
+        tasks: list[tuple[IntArray, IntArray]] = []
+        for block_a, block_b in self.blocks():
+            mentees, mentors = block_a[ok_a[block_a]], block_b[ok_b[block_b]]
+            if not len(mentees) or not len(mentors):
+                continue
+            groups = [(mentees, mentors)]
+            if c.min_grade_gap is not None:
+                grades = a.grade[mentees]
+                groups = [
+                    (mentees[grades == g], mentors[b.grade[mentors] - g >= c.min_grade_gap])
+                    for g in np.unique(grades).tolist()
+                ]
+            for group_a, group_b in groups:
+                if len(group_b):
+                    step = max(1, chunk_cells // len(group_b))
+                    tasks += [(group_a[lo : lo + step], group_b) for lo in range(0, len(group_a), step)]
+        return tasks
+
+    def _score_task(
+        self, mentees: IntArray, mentors: IntArray
+    ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        """Feasible pairs of a `_fast_tasks` block and their scores: the same pairs and scores as
+        `score_cells` (the per-person, school and grade rules already hold for every cell), computed
+        with fewer passes: the cell rules in place on small types, products in float32 where exact, and
+        each product read at the feasible cells only. Also returns the pair count of each mentee."""
+        a, b, c = self.mentees, self.mentors, self.constraints
+        width = len(mentors)
+        shared = np.bitwise_count(a.availability[mentees, None] & b.availability[None, mentors])
+        feasible = (
+            shared >= c.min_shared_slots
+            if c.min_shared_slots is not None
+            else np.ones((len(mentees), width), np.bool_)
+        )
+        if c.shared_language:
+            feasible &= (a.languages[mentees, None] & b.languages[None, mentors]) != 0
+        for pairs in self.pair_sets.values():
+            if len(pairs):
+                r = np.minimum(np.searchsorted(mentees, pairs[:, 0]), len(mentees) - 1)
+                k = np.minimum(np.searchsorted(mentors, pairs[:, 1]), width - 1)
+                hit = (mentees[r] == pairs[:, 0]) & (mentors[k] == pairs[:, 1])
+                feasible[r[hit], k[hit]] = False
+        flat = np.flatnonzero(feasible)
+        del feasible
+        local = flat // width
+        narrow = np.int32 if max(self.n, self.m) < 2**31 else np.int64  # 32-bit pair indexes: less memory
+        rows: Any = mentees.astype(narrow)[local]
+        cols: Any = mentors.astype(narrow)[flat - local * width]
+        per_mentee = np.bincount(local, minlength=len(mentees))
+        del local
+        if not len(rows):
+            empty = np.zeros(0, np.int64)
+            return empty, empty, empty, per_mentee
+
+        def gather(cross: _Cross, name: str) -> FloatArray | None:
+            if not self._needs(name):
+                return None
+            return cross.block32(mentees, mentors).ravel().take(flat).astype(np.float64)
+
+        embed_dot = None
+        if self._needs("semantic"):
+            qa, qbt, _, _ = self.embeddings()
+            embed_dot = (qa[mentees] @ qbt[:, mentors]).ravel().take(flat).astype(np.float64)
+        requested = None
+        if self._needs("request"):
+            requested = (
+                np.isin(rows * self.m + cols, self.request_keys)
+                if len(self.request_keys)
+                else np.zeros(len(rows), np.bool_)
+            )
+        components = self._components(
+            rows,
+            cols,
+            gather(self.interest_cross, "interests"),
+            gather(self.goal_cross, "goals"),
+            gather(self.subject_cross, "subjects"),
+            embed_dot,
+            requested,
+            slots_shared=shared.ravel().take(flat).astype(np.float64),
+            language_shared=c.shared_language,
+        )
+        score: Any = self._score(components, len(rows))
+        if len(score) and -(2**31) < int(score.min()) and int(score.max()) < 2**31:
+            score = score.astype(np.int32)  # every score fits: half the memory until placed
+        return rows, cols, score, per_mentee
+
     def score(
         self,
         chunk_cells: int = DEFAULT_CHUNK_CELLS,
@@ -581,46 +704,63 @@ class Scorer:
         if self.m and (self.mentees.embeddings is not None or self._needs("semantic")):
             self.embeddings()  # once, before the threads start
         tasks: list[tuple[IntArray, IntArray]] = []
-        for mentees, mentors in self.blocks():
-            step = max(1, chunk_cells // max(len(mentors), 1))
-            tasks += [(mentees[lo : lo + step], mentors) for lo in range(0, len(mentees), step)]
+        if full_exclusions:
+            for mentees, mentors in self.blocks():
+                step = max(1, chunk_cells // max(len(mentors), 1))
+                tasks += [(mentees[lo : lo + step], mentors) for lo in range(0, len(mentees), step)]
+        else:  # smaller cell blocks: their temporaries stay in the processor's cache
+            tasks = self._fast_tasks(min(chunk_cells, _FAST_CHUNK_CELLS))
+        no_exclusions = np.zeros((0, len(CONSTRAINTS)), dtype=np.int64)
+        Part = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]
+
+        def score_task(task: tuple[IntArray, IntArray]) -> Part:
+            mentees, mentors = task
+            # Also the pairs per mentee of the task (each mentee's pairs are one run, in `mentees` order).
+            if full_exclusions:
+                rows, cols, score, excl = self.score_cells(mentees, mentors, True)
+                per_mentee = np.bincount(np.searchsorted(mentees, rows), minlength=len(mentees))
+                return rows, cols, score, excl, per_mentee
+            rows, cols, score, per_mentee = self._score_task(mentees, mentors)
+            return rows, cols, score, no_exclusions, per_mentee
+
         cells = sum(len(i) * len(j) for i, j in tasks) or 1
-        parts: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+        parts: list[Part] = []
         done = 0
+        exclusions = np.zeros((self.n, len(CONSTRAINTS)), dtype=np.int64)
+        counts = np.zeros(self.n, dtype=np.int64)
         with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-            for (mentees, mentors), part in zip(
-                tasks, pool.map(lambda t: self.score_cells(t[0], t[1], full_exclusions), tasks), strict=True
-            ):
+            for (mentees, mentors), part in zip(tasks, pool.map(score_task, tasks), strict=True):
                 parts.append(part)
+                counts[mentees] += part[4]
+                if full_exclusions:
+                    exclusions[mentees] = part[3]
                 done += len(mentees) * len(mentors)
                 if progress is not None:
                     progress(done / cells)
-        exclusions = np.zeros((self.n, len(CONSTRAINTS)), dtype=np.int64)
-        counts = np.zeros(self.n, dtype=np.int64)
-        for (mentees, _), (rows, _, _, excl) in zip(tasks, parts, strict=True):
-            if full_exclusions:
-                exclusions[mentees] = excl
-            counts += np.bincount(rows, minlength=self.n)
+            # Each mentee's pairs come from one task, mentors ascending: placing each part's pairs at its
+            # mentees' offsets gives (mentee, mentor) order without a sort (in parallel: parts are disjoint).
+            total = int(counts.sum())
+            offsets = np.cumsum(counts) - counts
+            out_rows = np.empty(total, np.int32)
+            out_cols = np.empty(total, np.int32)
+            out_score = np.empty(total, np.int64)
+
+            def place(item: tuple[tuple[IntArray, IntArray], Part]) -> None:
+                (mentees, _), (rows, cols, score, _, per_mentee) = item
+                if len(rows):
+                    before = np.cumsum(per_mentee) - per_mentee
+                    dest = np.repeat(offsets[mentees] - before, per_mentee) + np.arange(len(rows))
+                    out_rows[dest] = rows
+                    out_cols[dest] = cols
+                    out_score[dest] = score
+
+            list(pool.map(place, zip(tasks, parts, strict=True)))
+        del parts
         if full_exclusions:  # mentees whose block leaves mentors out: count those mentors too
             partial = [i for i, j in tasks if len(j) < self.m]
             if partial:
                 left_out = np.sort(np.concatenate(partial))
                 exclusions[left_out] = self.exclusions_for(left_out, chunk_cells)
-        # Each mentee's pairs come from one task, mentors ascending: placing each part's pairs at its rows'
-        # offsets gives (mentee, mentor) order without a sort.
-        total = int(counts.sum())
-        offsets = np.cumsum(counts) - counts
-        out_rows = np.empty(total, np.int32)
-        out_cols = np.empty(total, np.int32)
-        out_score = np.empty(total, np.int64)
-        for rows, cols, score, _ in parts:
-            if len(rows):
-                start_of_row = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-                run = np.diff(np.r_[start_of_row, len(rows)])
-                dest = np.repeat(offsets[rows[start_of_row]] - start_of_row, run) + np.arange(len(rows))
-                out_rows[dest] = rows
-                out_cols[dest] = cols
-                out_score[dest] = score
         return ScoredPairs(out_rows, out_cols, out_score, exclusions, counts)
 
     def exclusions_for(self, mentees: IntArray, chunk_cells: int = DEFAULT_CHUNK_CELLS) -> IntArray:

@@ -67,6 +67,8 @@ PairSource = Callable[[], Iterable[Chunk]]
 
 _CHUNK = 2_000_000  # pairs per vectorised block
 _DENSE_CELLS = 20_000_000  # padded cells allowed for one argpartition block
+_BLOCK_CELLS = 1 << 20  # pairs per pass of the row-sorted core (cache-sized temporaries)
+_PAD_ROOM = 2**20  # room below the smallest key for top-k padding
 _SAFE = 2**53  # keeps prices and costs far inside OR-Tools' int64 cost range
 
 
@@ -214,6 +216,7 @@ def _shortest_distances(a: IntArray, b: IntArray, w: IntArray, root: int, nodes:
     indptr = np.zeros(nodes + 1, np.int64)
     np.cumsum(np.bincount(a, minlength=nodes), out=indptr[1:])
     d = np.zeros(nodes, np.int64)
+    mark = np.zeros(nodes, np.bool_)
     frontier = np.arange(nodes)
     passes = 0
     while frontier.size:
@@ -233,8 +236,181 @@ def _shortest_distances(a: IntArray, b: IntArray, w: IntArray, root: int, nodes:
             break
         heads, reach = heads[better], reach[better]
         np.minimum.at(d, heads, reach)
-        frontier = np.unique(heads)
+        mark[heads] = True  # the next frontier, ascending and without repeats (no sort)
+        frontier = np.flatnonzero(mark)
+        mark[frontier] = False
     return d
+
+
+# --- Row-sorted core (what ``solve_large`` and ``solve_by_components`` run) ---------------------------------
+
+
+def _ranges(starts: IntArray, counts: IntArray) -> IntArray:
+    """Concatenation of arange(starts[i], starts[i] + counts[i]) over i, vectorised."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
+
+
+def _row_chunks(indptr: IntArray, cells: int) -> list[tuple[int, int]]:
+    """Row ranges [r0, r1) of about `cells` pairs each (a longer row is a chunk of its own). Passes over
+    the pairs go chunk by chunk so that their temporaries stay small: cached, and not fresh memory pages."""
+    n = indptr.size - 1
+    cuts = np.unique(np.searchsorted(indptr, np.arange(0, int(indptr[-1]), cells), side="right") - 1)
+    edges = [0, *[int(x) for x in cuts.tolist() if 0 < x < n], n]
+    return [(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True) if indptr[b] > indptr[a]]
+
+
+def _top_k_rows(indptr: IntArray, key: npt.NDArray[np.integer], k: int) -> IntArray:
+    """Positions (ascending) of the (at most) k largest ``key`` in every row of row-sorted pairs.
+
+    Row i holds positions indptr[i]..indptr[i + 1] - 1. Each row's k-th largest key is found with
+    ``np.partition`` over blocks of rows of similar length, padded into a dense matrix; then one pass keeps
+    the keys above it and, of those equal to it, the first ones by position. Deterministic.
+    """
+    counts = np.diff(indptr)
+    long = np.flatnonzero(counts > k)
+    if long.size == 0:
+        return np.arange(int(indptr[-1]), dtype=np.int64)
+    low, high = int(np.min(key)), int(np.max(key))
+    dtype = np.int32 if -(2**31) + _PAD_ROOM < low and high < 2**31 else np.int64
+    threshold = np.full(counts.size, low - 1, dtype)  # rows of at most k pairs keep everything
+    long = long[np.argsort(counts[long], kind="stable")]  # similar lengths share a block: less padding
+    step = max(1, _BLOCK_CELLS // int(counts[long[-1]]))
+    starts, stops = indptr[:-1].tolist(), indptr[1:].tolist()
+    for lo in range(0, long.size, step):
+        block = long[lo : lo + step]
+        width = int(counts[block[-1]])
+        dense = np.empty((block.size, width), dtype)
+        # Padding: distinct values below every key (long runs of equal values make introselect slow).
+        dense[:] = (low - 1 - np.arange(width, dtype=np.int64)).astype(dtype)
+        for r, row in enumerate(block.tolist()):  # one slice copy per row: no index arrays
+            dense[r, : stops[row] - starts[row]] = key[starts[row] : stops[row]]
+        threshold[block] = np.partition(dense, width - k, axis=1)[:, width - k]
+        del dense
+    candidates = np.concatenate(
+        [
+            indptr[r0]
+            + np.flatnonzero(key[indptr[r0] : indptr[r1]] >= np.repeat(threshold[r0:r1], counts[r0:r1]))
+            for r0, r1 in _row_chunks(indptr, _BLOCK_CELLS)
+        ]
+    )
+    rows = np.searchsorted(indptr, candidates, side="right") - 1
+    above = np.asarray(key[candidates], np.int64) > np.asarray(threshold[rows], np.int64)
+    room = k - np.bincount(rows[above], minlength=counts.size)  # ties at the threshold may fill this
+    equal = ~above
+    seen = np.concatenate(([0], np.cumsum(equal)))  # equal candidates before each candidate
+    first = np.searchsorted(rows, np.arange(counts.size))  # each row's first candidate
+    rank = seen[1:] - 1 - seen[first][rows]  # rank of an equal candidate among its row's, by position
+    return candidates[above | (equal & (rank < room[rows]))]
+
+
+def _solve_rows(
+    indptr: IntArray,
+    cols: npt.NDArray[np.integer],
+    weights: npt.NDArray[np.integer],
+    cap: IntArray,
+    k: int,
+    max_rounds: int,
+    time_limit: float | None,
+    col_local: IntArray | None = None,
+) -> tuple[IntArray, Certificate]:
+    """Certified max-total on row-sorted pairs (row i: positions indptr[i]..indptr[i+1]-1, every mentor
+    of capacity > 0). Returns (positions of the chosen pairs, certificate). See the module docstring.
+
+    With `col_local`, `cols` are global mentor indexes and col_local[j] is mentor j's index in `cap` (so a
+    component's pairs need no relabelled copy)."""
+    start = time.perf_counter()
+    n = indptr.size - 1
+    counts = np.diff(indptr)
+    size = int(indptr[-1])
+    seconds = {"prune": 0.0, "solve": 0.0, "certify": 0.0}
+    max_w = int(np.max(weights)) if size else 0
+    if max_w * max(n, 1) >= _SAFE:
+        raise ProblemError(f"scores too large for an exact certificate (max {max_w})")
+    keep = _top_k_rows(indptr, weights, k)
+    seconds["prune"] = time.perf_counter() - start
+    nonempty = np.flatnonzero(counts)
+    chunks = _row_chunks(indptr, _BLOCK_CELLS)
+    chunk_rows = [
+        nonempty[np.searchsorted(nonempty, r0) : np.searchsorted(nonempty, r1)] for r0, r1 in chunks
+    ]
+    narrow = max_w < 2**30  # 32-bit reduced profits while they fit
+    buffer = np.empty(
+        min(size, max((int(indptr[r1] - indptr[r0]) for r0, r1 in chunks), default=0)), np.int64
+    )
+    rounds = 0
+    violations: list[int] = []
+    worst = np.zeros(n, np.int64)
+    while True:
+        rounds += 1
+        t0 = time.perf_counter()
+        kr = np.searchsorted(indptr, keep, side="right") - 1
+        kc = np.asarray(cols[keep], np.int64)
+        if col_local is not None:
+            kc = col_local[kc]
+        used, u, v = _solve_reduced(kr, kc, np.asarray(weights[keep], np.int64), n, cap)
+        t1 = time.perf_counter()
+        seconds["solve"] += t1 - t0
+        # 4. Certificate: every row's best reduced profit max_j (w_ij - v_j) against u_i, in one pass.
+        worst[:] = 0
+        count = 0
+        found: list[tuple[IntArray, IntArray]] = []
+        if narrow and int(v.max(initial=0)) >= 2**30:
+            narrow = False
+        # indexed like `cols` (other components' stale entries in col_local are never read: clip them)
+        prices = v if col_local is None else np.take(v, col_local, mode="clip")
+        prices = prices.astype(np.int32) if narrow else prices
+        for (r0, r1), rows in zip(chunks, chunk_rows, strict=True):
+            a, b = int(indptr[r0]), int(indptr[r1])
+            reduced = buffer[: b - a].view(np.int32)[: b - a] if narrow else buffer[: b - a]
+            np.take(prices, cols[a:b], out=reduced)
+            np.subtract(weights[a:b], reduced, out=reduced, casting="unsafe")  # w_ij - v_j, exact
+            excess = np.maximum.reduceat(reduced, indptr[rows] - a).astype(np.int64) - u[rows]
+            worst[rows] = np.maximum(excess, 0)
+            bad = rows[excess > 0]
+            if bad.size:
+                idx = _ranges(indptr[bad] - a, counts[bad])
+                slack = reduced[idx].astype(np.int64) - np.repeat(u[bad], counts[bad])
+                hit = slack > 0
+                found.append((idx[hit] + a, slack[hit]))
+        if found:
+            bad_pos = np.concatenate([x[0] for x in found])
+            bad_slack = np.concatenate([x[1] for x in found])
+            count = int(bad_pos.size)
+        seconds["certify"] += time.perf_counter() - t1
+        violations.append(count)
+        out_of_time = time_limit is not None and time.perf_counter() - start > time_limit
+        if count == 0 or rounds >= max_rounds or out_of_time:
+            break
+        # The worst violators, up to k per mentee, join the candidates (kept pairs never violate).
+        bad_indptr = np.zeros(n + 1, np.int64)
+        np.cumsum(
+            np.bincount(np.searchsorted(indptr, bad_pos, side="right") - 1, minlength=n), out=bad_indptr[1:]
+        )
+        add = _top_k_rows(bad_indptr, bad_slack, k)
+        keep = np.sort(np.concatenate([keep, bad_pos[add]]))
+    chosen = keep[used]
+    primal = int(np.asarray(weights[chosen], np.int64).sum())
+    u_full = u + worst  # repaired: now u_i + v_j >= w_ij holds on every pair
+    dual = int(u_full.sum() + (cap * v).sum())
+    optimal = count == 0 and dual == primal and bool((u >= 0).all() and (v >= 0).all())
+    gap = 0.0 if dual == 0 else (dual - primal) / dual
+    certificate = Certificate(
+        optimal=optimal,
+        primal=primal,
+        dual=dual,
+        gap=gap,
+        rounds=rounds,
+        kept_pairs=int(keep.size),
+        total_pairs=size,
+        violations=violations,
+        mentee_prices=u_full,
+        mentor_prices=v,
+        seconds=seconds,
+    )
+    return chosen, certificate
 
 
 def solve_streaming(
@@ -365,32 +541,85 @@ def solve_large(
     time_limit: float | None = None,
 ) -> tuple[Solution, Certificate]:
     """Exact max-total matching on scored pairs, with a duality certificate (see the module docstring)."""
-    return solve_streaming(
-        _array_source(rows, cols, scores),
-        n_mentees,
-        capacities,
-        k=k,
-        mode=mode,
-        max_rounds=max_rounds,
-        time_limit=time_limit,
+    if mode != "max_total":
+        raise ProblemError(f"solve_large supports only mode 'max_total', got {mode!r}")
+    if k < 1:
+        raise ProblemError(f"k must be >= 1, got {k}")
+    r, c, s = np.asarray(rows), np.asarray(cols), np.asarray(scores)
+    if not (r.shape == c.shape == s.shape and r.ndim == 1):
+        raise ProblemError("rows, cols and scores must be 1-d arrays of the same length")
+    n = int(n_mentees)
+    cap = np.asarray(capacities, dtype=np.int64).ravel()
+    if n < 0 or (cap < 0).any():
+        raise ProblemError("mentee count and capacities must be >= 0")
+    _check_chunk(r, c, s, n, cap.size)
+    total_pairs = int(r.size)
+    r, c, s = _live_sorted(r, c, s, cap)
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
+    chosen, certificate = _solve_rows(indptr, c, s, cap, k, max_rounds, time_limit)
+    certificate.total_pairs = total_pairs
+    assignments = sorted(zip(r[chosen].tolist(), c[chosen].tolist(), s[chosen].tolist(), strict=True))
+    matched = np.zeros(n, np.bool_)
+    matched[r[chosen]] = True
+    solution = Solution(
+        assignments=assignments,
+        total=certificate.primal,
+        matched=len(assignments),
+        unmatched=np.flatnonzero(~matched).tolist(),
+        optimal=certificate.optimal,
+        gap_bound=0.0 if certificate.optimal else certificate.gap,
+        reasons={},  # per-mentee reasons are the engine's job (it knows the constraints)
+        bottleneck=min((x for _, _, x in assignments), default=None),
     )
+    return solution, certificate
+
+
+def _live_sorted(
+    r: npt.NDArray[np.integer], c: npt.NDArray[np.integer], s: npt.NDArray[np.integer], cap: IntArray
+) -> tuple[npt.NDArray[np.integer], npt.NDArray[np.integer], npt.NDArray[np.integer]]:
+    """Pairs of mentors with capacity > 0, sorted by mentee (stable; no copy when already so)."""
+    if r.size and not bool((cap > 0).all()):
+        live = cap[c] > 0
+        if not live.all():
+            r, c, s = r[live], c[live], s[live]
+    step = _BLOCK_CELLS
+    if any(
+        bool((r[lo + 1 : lo + step + 1] < r[lo : lo + step][: r.size - lo - 1]).any())
+        for lo in range(0, r.size, step)
+    ):
+        order = np.argsort(r, kind="stable")
+        r, c, s = r[order], c[order], s[order]
+    return r, c, s
 
 
 # --- Independent components, exact tie-breaking and score transforms (used by the engine) -----------------
 
 
-def _tie_weights(rows: IntArray, cols: IntArray, base: IntArray, n: int, m: int) -> tuple[IntArray, int]:
-    """Weights base * K + tie(i, j), the same exact tie rule as ``assignment`` (see its comment), or (base, 1)
-    when they would not fit the certificate's exact range. Returns (weights, K)."""
-    if rows.size == 0:
+def _tie_weights(
+    indptr: IntArray,
+    cols: npt.NDArray[np.integer],
+    col_local: IntArray,
+    base: npt.NDArray[np.integer],
+    m: int,
+) -> tuple[npt.NDArray[np.integer], int]:
+    """Weights base * K + tie(i, j) for row-sorted pairs (mentor j = col_local[cols]), the same exact tie
+    rule as ``assignment`` (see its comment), or (base, 1) when they would not fit the certificate's exact
+    range. Returns (weights, K)."""
+    n = indptr.size - 1
+    counts = np.diff(indptr)
+    nonempty = np.flatnonzero(counts)
+    if nonempty.size == 0:
         return base, 1
-    tie = (n - rows) * (m + 1) + (m - cols)
-    best = np.zeros(n, np.int64)
-    np.maximum.at(best, rows, tie)
+    # tie(i, j) = (n - i) (m + 1) + (m - j) is largest at the row's smallest mentor index (col_local keeps
+    # the order of mentor indexes).
+    row_tie = (n - np.arange(n, dtype=np.int64)) * (m + 1)
+    best = row_tie[nonempty] + (m - col_local[np.minimum.reduceat(cols, indptr[nonempty])])
     k = int(best.sum()) + 1  # exceeds the tie sum of any matching (one pair per mentee)
-    if (int(base.max()) * k + int(tie.max())) * (n + 1) < _SAFE:
-        return base * k + tie, k
-    return base, 1
+    if (int(np.max(base)) * k + int(best.max())) * (n + 1) >= _SAFE:
+        return base, 1
+    tie = np.repeat(row_tie, counts) + (m - col_local[cols])
+    return np.asarray(base, np.int64) * k + tie, k
 
 
 @dataclass
@@ -430,7 +659,9 @@ def solve_by_components(
     """
     if mode not in ("max_total", "max_matched"):
         raise ProblemError(f"solve_by_components supports max_total and max_matched, got {mode!r}")
-    r, c, s = _as64(np.asarray(rows)), _as64(np.asarray(cols)), _as64(np.asarray(scores))
+    r, c, s = np.asarray(rows), np.asarray(cols), np.asarray(scores)
+    if not (r.shape == c.shape == s.shape and r.ndim == 1):
+        raise ProblemError("rows, cols and scores must be 1-d arrays of the same length")
     n = int(n_mentees)
     cap = np.asarray(capacities, dtype=np.int64).ravel()
     m = cap.size
@@ -439,23 +670,21 @@ def solve_by_components(
         la, lb = np.zeros(n, np.int64), np.zeros(m, np.int64)
     else:
         la, lb = _as64(np.asarray(mentee_component)), _as64(np.asarray(mentor_component))
-    if r.size and not np.array_equal(la[r], lb[c]):
-        raise ProblemError("a pair joins two components")
-    live = cap[c] > 0
-    if not live.all():
-        r, c, s = r[live], c[live], s[live]
     labels, code = np.unique(np.concatenate([la, lb]), return_inverse=True)
-    code_a, code_b = code[:n], code[n:]
-    small = np.uint16 if labels.size < 2**16 else np.int64  # 16-bit keys: numpy's stable sort is a radix sort
-    pair_code = code_a[r].astype(small)
-    order = np.argsort(pair_code, kind="stable")  # pairs by component, in input order inside
-    bounds = np.searchsorted(pair_code[order], np.arange(labels.size), side="left").tolist() + [r.size]
-    del pair_code
+    small = np.uint16 if labels.size < 2**16 else np.int64
+    code_a, code_b = code[:n].astype(small), code[n:].astype(small)
+    for lo in range(0, r.size, _BLOCK_CELLS):
+        if not np.array_equal(code_a[r[lo : lo + _BLOCK_CELLS]], code_b[c[lo : lo + _BLOCK_CELLS]]):
+            raise ProblemError("a pair joins two components")
+    r, c, s = _live_sorted(r, c, s, cap)  # by mentee: each component is a set of row ranges
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
+    counts = np.diff(indptr)
     members_a = np.argsort(code_a, kind="stable")  # mentees by component, ascending inside
     starts_a = np.searchsorted(code_a[members_a], np.arange(labels.size + 1))
     members_b = np.argsort(code_b, kind="stable")
     starts_b = np.searchsorted(code_b[members_b], np.arange(labels.size + 1))
-    local = np.zeros(max(n, m), np.int64)  # scratch: global index -> index inside the component
+    local = np.zeros(m, np.int64)  # scratch: mentor -> index inside its component
     chosen: list[tuple[IntArray, IntArray, IntArray]] = []
     certificates: list[Certificate] = []
     upper = 0  # max_total: bound on the optimum's score total over all components
@@ -463,37 +692,47 @@ def solve_by_components(
     all_optimal = True
     start = time.perf_counter()
     for t in range(labels.size):
-        sel = order[bounds[t] : bounds[t + 1]]
         mentees = members_a[starts_a[t] : starts_a[t + 1]]
         mentors = members_b[starts_b[t] : starts_b[t + 1]]
-        if sel.size == 0:
+        size = counts[mentees]
+        if int(size.sum()) == 0:
             if progress is not None:
                 progress((t + 1) / labels.size)
             continue
-        local[mentees] = np.arange(mentees.size)
-        local_r = local[r[sel]]
+        first, last = int(mentees[0]), int(mentees[-1])
+        local_indptr = np.zeros(mentees.size + 1, np.int64)
+        np.cumsum(size, out=local_indptr[1:])
         local[mentors] = np.arange(mentors.size)
-        local_c = local[c[sel]]
-        base = s[sel]
+        narrow = np.int32 if s.size == 0 or int(np.max(s)) < 2**31 else s.dtype
+        if last - first + 1 == mentees.size:  # one run of mentees: views, no copy
+            offset: int | None = int(indptr[first])
+            comp_c, base = c[offset : int(indptr[last + 1])], s[offset : int(indptr[last + 1])]
+        else:  # copied row by row (no index array over the pairs), scores in 32 bits when they fit
+            offset = None
+            runs = [
+                (a, b) for a, b in zip(indptr[mentees].tolist(), indptr[mentees + 1].tolist(), strict=True)
+            ]
+            comp_c = np.concatenate([c[a:b] for a, b in runs])
+            base = np.concatenate([s[a:b] for a, b in runs], dtype=narrow)
+            del runs
         bonus = 0
         if mode == "max_matched":
             most = min(mentees.size, int(cap[mentors].sum()))
-            bonus = most * int(base.max()) + 1
-            base = base + bonus
-        weights, big = _tie_weights(local_r, local_c, base, mentees.size, mentors.size)
+            bonus = most * int(np.max(base)) + 1
+            base = np.asarray(base, np.int64) + bonus
+        weights, big = _tie_weights(local_indptr, comp_c, local, base, mentors.size)
+        del base
         left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
-        sol, cert = solve_large(
-            local_r, local_c, weights, mentees.size, cap[mentors], k=k, max_rounds=max_rounds, time_limit=left
+        picked, cert = _solve_rows(
+            local_indptr, comp_c, weights, cap[mentors], k, max_rounds, left, col_local=local
         )
-        picked = np.array([p[:2] for p in sol.assignments], dtype=np.int64).reshape(-1, 2)
-        key = local_r * mentors.size + local_c
-        wanted = picked[:, 0] * mentors.size + picked[:, 1]
-        if key.size < 2 or bool((key[1:] > key[:-1]).all()):  # sorted input (as the engine gives)
-            where = sel[np.searchsorted(key, wanted)]
-        else:
-            by_key = np.argsort(key, kind="stable")
-            where = sel[by_key[np.searchsorted(key[by_key], wanted)]]
-        chosen.append((r[where], c[where], s[where]))
+        del weights, comp_c
+        if offset is not None:
+            where = picked + offset
+        else:  # position inside the component -> (mentee, rank in its row) -> global position
+            row = np.searchsorted(local_indptr, picked, side="right") - 1
+            where = indptr[mentees[row]] + (picked - local_indptr[row])
+        chosen.append((_as64(r[where]), _as64(c[where]), _as64(s[where])))
         certificates.append(cert)
         all_optimal &= cert.optimal
         upper += cert.dual // big

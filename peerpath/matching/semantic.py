@@ -79,9 +79,14 @@ def embed_texts(texts: Sequence[str | None]) -> npt.NDArray[np.float32]:
     if model is None:
         return token_overlap_vectors(texts)
     cleaned = [(text or "").strip() for text in texts]
+    # Each distinct text is embedded once (generated and real schools repeat many texts).
+    distinct: dict[str, int] = {}
+    slot = [distinct.setdefault(text, len(distinct)) if text else -1 for text in cleaned]
+    unique = np.zeros((len(distinct), DIMENSIONS), dtype=np.float32)
+    if distinct:
+        unique[:] = np.asarray(model.embed(list(distinct)), dtype=np.float32)
+    index = np.array(slot, dtype=np.int64)
     vectors = np.zeros((len(cleaned), DIMENSIONS), dtype=np.float32)
-    present = [row for row, text in enumerate(cleaned) if text]
-    if present:
-        embedded = np.asarray(model.embed([cleaned[row] for row in present]), dtype=np.float32)
-        vectors[present] = embedded
+    present = index >= 0
+    vectors[present] = unique[index[present]]
     return _normalise(vectors)

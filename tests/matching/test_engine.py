@@ -415,6 +415,43 @@ def test_scoring_does_not_depend_on_threads_or_chunks(threads: int, chunk_cells:
     assert seen[-1] == 1.0
 
 
+@pytest.mark.parametrize(
+    "constraints",
+    [
+        Constraints(),
+        Constraints(
+            allowed_school_pairs=frozenset({(0, 1), (2, 0)}),
+            avoid=frozenset({("e3", "r5"), ("e10", "r0")}),
+            never_rematch=frozenset({("e7", "r7")}),
+            forbidden=frozenset({("e1", "r1"), ("e2", "r9")}),
+        ),
+        Constraints(
+            require_matchable=False,
+            same_school=False,
+            min_grade_gap=None,
+            min_shared_slots=None,
+            shared_language=False,
+        ),
+        Constraints(min_grade_gap=0, min_shared_slots=2),
+    ],
+)
+@pytest.mark.parametrize("weights", [Weights(), Weights(semantic=0.0, request=0.0, goals=0.0)])
+def test_fast_scoring_without_exclusions_equals_full_scoring(
+    constraints: Constraints, weights: Weights
+) -> None:
+    # match() scores without exclusion counts: school blocks minus excluded people, split by grade.
+    mentees, mentors = generate_school(400, 260, seed=4, school_size=100)
+    assert mentors.capacity is not None
+    mentors.capacity[::7] = 0
+    scorer = Scorer(mentees, mentors, weights, constraints, requests={("e1", "r1"), ("e5", "r7")})
+    full = scorer.score(full_exclusions=True)
+    for chunk_cells in (50, 10**9):
+        fast = scorer.score(chunk_cells, full_exclusions=False)
+        for name in ("rows", "cols", "score", "feasible_count"):
+            np.testing.assert_array_equal(getattr(fast, name), getattr(full, name))
+    assert len(full) > 0
+
+
 def test_generated_district_has_school_sized_programs() -> None:
     mentees, mentors = generate_school(6000, 5000, seed=3)
     sizes = np.bincount(mentees.school)

@@ -8,7 +8,13 @@ from scipy.optimize import linear_sum_assignment
 
 from peerpath.matching.assignment import Problem, ProblemError, solve
 from peerpath.matching.bench import Generated
-from peerpath.matching.pruning import _shortest_distances, _top_k, solve_by_components, solve_large
+from peerpath.matching.pruning import (
+    _shortest_distances,
+    _top_k,
+    _top_k_rows,
+    solve_by_components,
+    solve_large,
+)
 
 
 @st.composite
@@ -166,6 +172,19 @@ def test_top_k_keeps_the_k_largest_of_every_row(cells, k):
         mine = sorted(keys[picked[rows[picked] == row]].tolist(), reverse=True)
         expected = sorted(keys[rows == row].tolist(), reverse=True)[:k]
         assert mine == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(-5, 5), max_size=15), min_size=1, max_size=12), st.integers(1, 4))
+def test_top_k_rows_keeps_the_k_largest_of_every_row_first_by_position(row_keys, k):
+    counts = [len(r) for r in row_keys]
+    indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    keys = np.array([v for r in row_keys for v in r], np.int64)
+    expected: list[int] = []
+    for row in range(len(row_keys)):
+        run = list(range(int(indptr[row]), int(indptr[row + 1])))
+        expected += sorted(run, key=lambda p: (-keys[p], p))[:k]  # ties: the first positions
+    assert _top_k_rows(indptr, keys, k).tolist() == sorted(expected)
 
 
 @settings(max_examples=100, deadline=None)

@@ -27,6 +27,15 @@ def test_embed_blank_or_missing_text_is_zero_vector() -> None:
     assert abs(float(np.linalg.norm(vectors[3])) - 1.0) < 1e-5
 
 
+def test_repeated_texts_get_the_vector_of_the_text_alone() -> None:
+    texts = ["I like chess and music.", " I like chess and music. ", "Soccer after school.", None]
+    vectors = semantic.embed_texts(texts)
+    np.testing.assert_array_equal(vectors[0], vectors[1])  # embedded once, stripped
+    np.testing.assert_array_equal(vectors[0], semantic.embed_texts(["I like chess and music."])[0])
+    np.testing.assert_array_equal(vectors[2], semantic.embed_texts(["Soccer after school."])[0])
+    assert not vectors[3].any()
+
+
 def test_token_overlap_fallback_ranks_shared_words_higher() -> None:
     vectors = semantic.token_overlap_vectors(
         ["I like chess and music", "Music and chess club", "Swimming every morning", ""]
