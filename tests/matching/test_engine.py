@@ -1,6 +1,7 @@
 """Matching engine: hard constraints, score components, chunking, exact assignment, explanations. No DB."""
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -443,6 +444,7 @@ def test_fast_scoring_without_exclusions_equals_full_scoring(
     mentees, mentors = generate_school(400, 260, seed=4, school_size=100)
     assert mentors.capacity is not None
     mentors.capacity[::7] = 0
+    mentees.priority = np.arange(len(mentees)) % 5 == 0  # rematch priority: part of every scoring path
     scorer = Scorer(mentees, mentors, weights, constraints, requests={("e1", "r1"), ("e5", "r7")})
     full = scorer.score(full_exclusions=True)
     for chunk_cells in (50, 10**9):
@@ -450,6 +452,14 @@ def test_fast_scoring_without_exclusions_equals_full_scoring(
         for name in ("rows", "cols", "score", "feasible_count"):
             np.testing.assert_array_equal(getattr(fast, name), getattr(full, name))
     assert len(full) > 0
+    # The bonus is in the scores: the same pairs score weight.priority * 1000 more for priority mentees.
+    plain = Scorer(
+        mentees, mentors, replace(weights, priority=0.0), constraints, requests={("e1", "r1"), ("e5", "r7")}
+    )
+    bonus = full.score - plain.score(full_exclusions=True).score
+    expected = np.where(mentees.priority[full.rows], round(weights.priority * 1000), 0)
+    assert np.abs(bonus - expected).max() <= 1  # each total is rounded once, so +-1 at most
+    assert (bonus[mentees.priority[full.rows]] >= 999).all()
 
 
 def test_generated_district_has_school_sized_programs() -> None:
