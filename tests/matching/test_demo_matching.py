@@ -33,3 +33,15 @@ def test_demo_has_a_matching_pool_and_a_round_to_review_and_runs_another_from_th
     assert response.context["round"] == second
     assert second.status == "draft"
     assert "shared free period" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_the_readme_demo_mentee_sees_suggestions(client):
+    call_command("load_demo")
+    participant = Participant.objects.get(
+        user__username="lincoln016", cohort__program__slug="peer-mentors", role="mentee"
+    )
+    client.force_login(participant.user)
+    response = client.get(reverse("matching_suggestions", args=[participant.pk]))
+    assert len(response.context["suggestions"]) == 5
