@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import Membership
 from peerpath.matching.models import MatchRound, Proposal
-from peerpath.matching.reasons import breakdown, reasons, unmatched_message
+from peerpath.matching.reasons import COMPONENT_LABELS, breakdown, reasons, unmatched_message
 from peerpath.programs.models import Participant, Program
 
 BUCKETS = 10  # score distribution bars
@@ -208,3 +208,13 @@ def round_summary(round: MatchRound) -> dict[str, Any]:
         "average": sum(scores) / len(scores) if scores else 0,
         "lowest": min(scores) if scores else None,
     }
+
+
+def weights_side_by_side(a: MatchRound, b: MatchRound) -> list[tuple[str, float | None, float | None]]:
+    """(component label, weight in a, weight in b) for every component either round weighed."""
+    wa, wb = a.config.get("weights", {}), b.config.get("weights", {})
+    return [
+        (str(COMPONENT_LABELS.get(name, name)), wa.get(name), wb.get(name))
+        for name in COMPONENT_LABELS
+        if name in wa or name in wb
+    ]

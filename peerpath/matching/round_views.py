@@ -276,6 +276,7 @@ def round_compare(request: AuthenticatedHttpRequest, program_pk: int) -> HttpRes
             context.update(
                 a=round_queries.round_summary(a),
                 b=round_queries.round_summary(b),
+                weights=round_queries.weights_side_by_side(a, b),
                 differences=round_queries.compare(a, b),
             )
     elif a_id or b_id:

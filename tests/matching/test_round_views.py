@@ -205,6 +205,8 @@ def test_compare_lists_the_mentees_whose_mentor_changed(client, alice, round, po
     assert [(d.mentee.username, d.mentor_a.username, d.mentor_b) for d in differences] == [
         ("ria", "ann", None)
     ]
+    assert ("Shared interests", 1.0, 1.0) in response.context["weights"]
+    assert "Weight: Shared interests" in response.content.decode()
     assert response.context["a"]["matched"] == 2
     assert response.context["b"]["matched"] == 1
 
