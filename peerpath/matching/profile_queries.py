@@ -5,7 +5,7 @@ from collections import Counter
 
 from django.db.models import QuerySet
 
-from peerpath.accounts.models import Organization, User
+from peerpath.accounts.models import Membership, Organization, User
 from peerpath.matching.features import OPEN_STATUSES, ensure_profiles
 from peerpath.matching.models import InterestTag, Preference, Profile
 from peerpath.mentorships.models import Match
@@ -72,3 +72,18 @@ def open_match_of(cohort: Cohort, mentee_id: int) -> Match | None:
         .order_by("-created")
         .first()
     )
+
+
+def school_record(participant: Participant) -> tuple[str, int | None, int | None]:
+    """(school name, grade, age) from the school's records: shown on the profile, used by matching,
+    not editable there."""
+    program = participant.cohort.program
+    membership = (
+        Membership.objects.filter(user_id=participant.user_id, organization_id__in=program.school_ids())
+        .select_related("organization")
+        .order_by("organization_id")
+        .first()
+    )
+    if membership is None:
+        return "", None, participant.user.age()
+    return membership.organization.name, membership.grade, participant.user.age()

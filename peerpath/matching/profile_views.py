@@ -27,6 +27,7 @@ from peerpath.matching.profile_queries import (
     participants_with_program,
     preferences_of,
     profile_of,
+    school_record,
     vocabulary_of,
 )
 from peerpath.matching.profile_services import (
@@ -85,6 +86,7 @@ def _render_profile(
         "is_mentee": is_mentee,
         "form": form or ProfileForm.for_profile(profile, participant=participant, vocabulary=vocabulary),
         "allow_requests": services.settings_for(program).allow_requests,
+        "school_record": school_record(participant),
     }
     if is_mentee:
         preferences = preferences_of(participant.cohort, participant.user_id)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from peerpath.core.models import AuditEntry
 from peerpath.matching import services
 from peerpath.matching.models import InterestTag, Preference, Profile
-from peerpath.programs.models import Program
+from peerpath.programs.models import Participant, Program
 from tests.factories import ApplicationFactory, ParticipantFactory
 from tests.matching.people import WEEK, add_mentee, add_mentor
 
@@ -444,3 +444,11 @@ def test_the_program_page_links_a_participant_to_their_profile_and_suggestions(
 
     assert reverse("matching_profile", args=[carol_mentee.pk]) in html
     assert reverse("matching_suggestions", args=[carol_mentee.pk]) in html
+
+
+def test_profile_shows_grade_age_and_school_from_the_school_records(client, cohort, lincoln):
+    mentee = add_mentee(cohort, lincoln, "rec", grade=10)
+    participant = Participant.objects.get(user=mentee, cohort=cohort)
+    client.force_login(mentee)
+    html = client.get(reverse("matching_profile", args=[participant.pk])).content.decode()
+    assert f"{lincoln.name} · grade 10 · age {mentee.age()}" in html
