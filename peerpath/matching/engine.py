@@ -26,7 +26,7 @@ proven optimal (`EngineResult.optimal`) or comes with a certified `gap_bound`. S
 """
 
 import math
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -238,6 +238,93 @@ class ScoredPairs:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+@dataclass
+class CompactScores:
+    """The feasible pairs as `Scorer.score_compact` keeps them: per scoring task, each pair as its mentor's
+    index inside the mentor's component (16 bits while a component has fewer than 2**16 mentors) and its
+    score (16 bits while it fits), about 4 bytes a pair. `groups` gives each component's pairs row-sorted
+    for `pruning.solve_groups`; `to_scored` gives the same `ScoredPairs` as `Scorer.score` without
+    exclusion counts."""
+
+    n: int
+    m: int
+    components: int  # component labels 0..components-1 (no feasible pair joins two)
+    mentee_label: IntArray
+    mentor_label: IntArray
+    feasible_count: IntArray  # per mentee
+    # (task mentees ascending, pairs per task mentee, local mentor indexes, scores), mentee by mentee
+    parts: list[tuple[IntArray, IntArray, npt.NDArray[np.integer], npt.NDArray[np.integer]]]
+
+    def __len__(self) -> int:
+        return int(self.feasible_count.sum())
+
+    def _members(self, labels: IntArray) -> tuple[IntArray, IntArray]:
+        order = np.argsort(labels, kind="stable")  # by component, ascending inside
+        return order, np.searchsorted(labels[order], np.arange(self.components + 1))
+
+    def groups(self, threads: int = DEFAULT_THREADS) -> Iterator[pruning.Group]:
+        """Each component's pairs, row-sorted (mentees ascending, mentors ascending in a row), built one
+        component at a time."""
+        members_a, starts_a = self._members(self.mentee_label)
+        members_b, starts_b = self._members(self.mentor_label)
+        by_component: list[list[int]] = [[] for _ in range(self.components)]
+        for k, part in enumerate(self.parts):
+            by_component[int(self.mentee_label[part[0][0]])].append(k)
+        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+            for t in range(self.components):
+                mentees = members_a[starts_a[t] : starts_a[t + 1]]
+                mentors = members_b[starts_b[t] : starts_b[t + 1]]
+                indptr = np.zeros(mentees.size + 1, np.int64)
+                np.cumsum(self.feasible_count[mentees], out=indptr[1:])
+                parts = [self.parts[k] for k in by_component[t]]
+                col_type = np.uint16 if mentors.size < 2**16 else np.int32
+                score_type = np.result_type(np.uint16, *[p[3].dtype for p in parts])
+                cols: Any = np.empty(int(indptr[-1]), col_type)
+                scores: Any = np.empty(int(indptr[-1]), score_type)
+
+                def place(
+                    part: tuple[IntArray, IntArray, npt.NDArray[np.integer], npt.NDArray[np.integer]],
+                    mentees: IntArray = mentees,
+                    indptr: IntArray = indptr,
+                    cols: Any = cols,
+                    scores: Any = scores,
+                ) -> None:
+                    task, per_mentee, local, score = part
+                    before = np.cumsum(per_mentee) - per_mentee
+                    start = indptr[np.searchsorted(mentees, task)]
+                    dest = np.repeat(start - before, per_mentee) + np.arange(len(local))
+                    cols[dest] = local
+                    scores[dest] = score
+
+                list(pool.map(place, parts))
+                yield pruning.Group(mentees, mentors, indptr, cols, scores)
+
+    def to_scored(self, threads: int = DEFAULT_THREADS) -> ScoredPairs:
+        """All pairs in (mentee, mentor) order, global indexes: what `Scorer.score` returns."""
+        members_b, starts_b = self._members(self.mentor_label)
+        counts = self.feasible_count
+        total = int(counts.sum())
+        offsets = np.cumsum(counts) - counts
+        out_rows = np.empty(total, np.int32)
+        out_cols = np.empty(total, np.int32)
+        out_score = np.empty(total, np.int64)
+
+        def place(part: tuple[IntArray, IntArray, npt.NDArray[np.integer], npt.NDArray[np.integer]]) -> None:
+            task, per_mentee, local, score = part
+            if len(local):
+                t = int(self.mentee_label[task[0]])
+                before = np.cumsum(per_mentee) - per_mentee
+                dest = np.repeat(offsets[task] - before, per_mentee) + np.arange(len(local))
+                out_rows[dest] = np.repeat(task, per_mentee)
+                out_cols[dest] = members_b[starts_b[t] + np.asarray(local, np.int64)]
+                out_score[dest] = score
+
+        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+            list(pool.map(place, self.parts))
+        exclusions = np.zeros((self.n, len(CONSTRAINTS)), dtype=np.int64)
+        return ScoredPairs(out_rows, out_cols, out_score, exclusions, counts)
 
 
 @dataclass(frozen=True)
@@ -763,6 +850,49 @@ class Scorer:
                 exclusions[left_out] = self.exclusions_for(left_out, chunk_cells)
         return ScoredPairs(out_rows, out_cols, out_score, exclusions, counts)
 
+    def score_compact(
+        self,
+        chunk_cells: int = DEFAULT_CHUNK_CELLS,
+        *,
+        threads: int = DEFAULT_THREADS,
+        progress: Callable[[float], None] | None = None,
+    ) -> CompactScores:
+        """`score(full_exclusions=False)` into the compact per-component form (`CompactScores`): the same
+        pairs and scores, about 4 bytes a pair instead of 16, and no global placement pass."""
+        if self.m and (self.mentees.embeddings is not None or self._needs("semantic")):
+            self.embeddings()  # once, before the threads start
+        mentee_label, mentor_label = _components(self)
+        components = int(max(mentee_label.max(initial=-1), mentor_label.max(initial=-1))) + 1
+        order_b = np.argsort(mentor_label, kind="stable")
+        starts_b = np.searchsorted(mentor_label[order_b], np.arange(components + 1))
+        local_b = np.empty(self.m, np.int64)  # mentor -> index inside its component
+        local_b[order_b] = np.arange(self.m) - np.repeat(starts_b[:-1], np.diff(starts_b))
+        wide = np.diff(starts_b) >= 2**16
+        tasks = self._fast_tasks(min(chunk_cells, _FAST_CHUNK_CELLS))
+        Part = tuple[IntArray, IntArray, npt.NDArray[np.integer], npt.NDArray[np.integer]]
+
+        def score_task(task: tuple[IntArray, IntArray]) -> Part:
+            mentees, mentors = task
+            _, cols, score, per_mentee = self._score_task(mentees, mentors)
+            local: Any = local_b[cols].astype(np.int32 if wide[mentee_label[mentees[0]]] else np.uint16)
+            if len(score) and int(score.max()) < 2**16:  # scores are >= 0
+                score = score.astype(np.uint16)
+            return mentees, per_mentee, local, score
+
+        cells = sum(len(i) * len(j) for i, j in tasks) or 1
+        parts: list[Part] = []
+        done = 0
+        counts = np.zeros(self.n, dtype=np.int64)
+        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+            for (mentees, mentors), part in zip(tasks, pool.map(score_task, tasks), strict=True):
+                counts[mentees] += part[1]
+                if len(part[2]):
+                    parts.append(part)
+                done += len(mentees) * len(mentors)
+                if progress is not None:
+                    progress(done / cells)
+        return CompactScores(self.n, self.m, components, mentee_label, mentor_label, counts, parts)
+
     def exclusions_for(self, mentees: IntArray, chunk_cells: int = DEFAULT_CHUNK_CELLS) -> IntArray:
         """Exact exclusion counts over every mentor for the given mentees (a pass over all their cells)."""
         out = np.zeros((len(mentees), len(CONSTRAINTS)), dtype=np.int64)
@@ -963,6 +1093,20 @@ def _solve_pruned(
     )
 
 
+def _solve_compact(
+    scorer: Scorer, compact: CompactScores, mode: Mode, progress: Callable[[float], None]
+) -> assignment.Solution:
+    """max_total / max_matched without locks by `pruning.solve_groups` on the compact pairs: the same
+    result as `_solve_pruned` on `compact.to_scored()`."""
+    capacity = scorer.mentors.capacity
+    assert capacity is not None  # noqa: S101 - set in Side
+    assignment._validate(assignment.Problem(scorer.n, capacity.tolist(), [], mode=mode))
+    large = pruning.solve_groups(
+        compact.groups(), scorer.n, capacity, components=compact.components, mode=mode, progress=progress
+    )
+    return large.solution
+
+
 def match(
     mentees: Side,
     mentors: Side,
@@ -998,46 +1142,53 @@ def match(
 
     report(0.0)
     scorer = Scorer(mentees, mentors, weights, constraints, requests)
-    scored = scorer.score(chunk_cells, full_exclusions=False, progress=lambda f: report(0.6 * f))
+    compact = scorer.score_compact(chunk_cells, progress=lambda f: report(0.6 * f))
     unknown = [
         pair for pair in locked if pair[0] not in scorer.mentee_pos or pair[1] not in scorer.mentor_pos
     ]
     if unknown:
         raise ValueError(f"locked pairs name unknown people: {sorted(unknown)}")
     lock_index = sorted({(scorer.mentee_pos[a], scorer.mentor_pos[b]) for a, b in locked})
-    warnings = []
-    locks: list[tuple[int, int, int]] = []
-    for (i, j), listed in zip(lock_index, _listed_scores(scored, lock_index, len(mentors)), strict=True):
-        if listed is None:
-            masks = scorer.constraint_masks(i, i + 1)
-            broken = [name for name in CONSTRAINTS if name in masks and not masks[name][0, j]]
-            listed = scorer.breakdowns([(i, j)])[0].score
-            warnings.append(
-                f"locked pair {mentees.ids[i]} - {mentors.ids[j]} kept although: "
-                + ", ".join(CONSTRAINT_LABELS[name] for name in broken)
-            )
-        locks.append((i, j, listed))
     pruned = mode in ("max_total", "max_matched") and (
-        solver == "pruned" or (solver == "auto" and len(scored) > LARGE_PAIRS)
+        solver == "pruned" or (solver == "auto" and len(compact) > LARGE_PAIRS)
     )
-    if pruned:
-        solution = _solve_pruned(scorer, scored, locks, mode, lambda f: report(0.6 + 0.35 * f))
+    feasible_count, feasible_pairs = compact.feasible_count, len(compact)
+    warnings = []
+    if pruned and not lock_index:  # the certified solver reads the compact pairs (no global copy)
+        solution = _solve_compact(scorer, compact, mode, lambda f: report(0.6 + 0.35 * f))
     else:
-        pairs = list(zip(scored.rows.tolist(), scored.cols.tolist(), scored.score.tolist(), strict=True))
-        listed_keys = {(i, j) for i, j, _ in pairs}
-        pairs += [p for p in locks if (p[0], p[1]) not in listed_keys]
-        mentee_ranks, mentor_ranks = _stable_ranks(scored) if mode == "stable" else ({}, {})
-        assert mentors.capacity is not None  # noqa: S101 - set in Side
-        problem = assignment.Problem(
-            mentee_count=len(mentees),
-            capacities=mentors.capacity.tolist(),
-            pairs=pairs,
-            locked=lock_index,
-            mode=mode,
-            mentee_ranks=mentee_ranks,
-            mentor_ranks=mentor_ranks,
-        )
-        solution = assignment.solve(problem)
+        scored = compact.to_scored()
+        del compact
+        locks: list[tuple[int, int, int]] = []
+        for (i, j), listed in zip(lock_index, _listed_scores(scored, lock_index, len(mentors)), strict=True):
+            if listed is None:
+                masks = scorer.constraint_masks(i, i + 1)
+                broken = [name for name in CONSTRAINTS if name in masks and not masks[name][0, j]]
+                listed = scorer.breakdowns([(i, j)])[0].score
+                warnings.append(
+                    f"locked pair {mentees.ids[i]} - {mentors.ids[j]} kept although: "
+                    + ", ".join(CONSTRAINT_LABELS[name] for name in broken)
+                )
+            locks.append((i, j, listed))
+        if pruned:
+            solution = _solve_pruned(scorer, scored, locks, mode, lambda f: report(0.6 + 0.35 * f))
+        else:
+            pairs = list(zip(scored.rows.tolist(), scored.cols.tolist(), scored.score.tolist(), strict=True))
+            listed_keys = {(i, j) for i, j, _ in pairs}
+            pairs += [p for p in locks if (p[0], p[1]) not in listed_keys]
+            mentee_ranks, mentor_ranks = _stable_ranks(scored) if mode == "stable" else ({}, {})
+            assert mentors.capacity is not None  # noqa: S101 - set in Side
+            problem = assignment.Problem(
+                mentee_count=len(mentees),
+                capacities=mentors.capacity.tolist(),
+                pairs=pairs,
+                locked=lock_index,
+                mode=mode,
+                mentee_ranks=mentee_ranks,
+                mentor_ranks=mentor_ranks,
+            )
+            solution = assignment.solve(problem)
+        del scored
     report(0.95)
     chosen = [(i, j) for i, j, _ in solution.assignments]
     lock_set = set(lock_index)
@@ -1054,13 +1205,13 @@ def match(
         for b in scorer.breakdowns(chosen)
     ]
     unmatched = []
-    no_pair = [i for i in solution.unmatched if scored.feasible_count[i] == 0]
+    no_pair = [i for i in solution.unmatched if feasible_count[i] == 0]
     # Exact counts over every mentor, for the few mentees with no feasible mentor at all.
     exclusions = dict(
         zip(no_pair, scorer.exclusions_for(np.array(no_pair, dtype=np.int64), chunk_cells), strict=True)
     )
     for i in solution.unmatched:
-        if scored.feasible_count[i] == 0:
+        if feasible_count[i] == 0:
             k = int(np.argmax(exclusions[i]))
             name, count = CONSTRAINTS[k], int(exclusions[i][k])
             message = (
@@ -1077,7 +1228,7 @@ def match(
         unmatched=unmatched,
         total=solution.total,
         optimal=solution.optimal,
-        feasible_pairs=len(scored),
+        feasible_pairs=feasible_pairs,
         warnings=warnings,
         gap_bound=solution.gap_bound,
     )

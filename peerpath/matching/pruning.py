@@ -622,6 +622,30 @@ def _tie_weights(
     return np.asarray(base, np.int64) * k + tie, k
 
 
+def _solve_group(
+    indptr: IntArray,
+    cols: npt.NDArray[np.integer],
+    base: npt.NDArray[np.integer],
+    cap: IntArray,
+    col_local: IntArray | None,
+    mode: str,
+    k: int,
+    max_rounds: int,
+    time_limit: float | None,
+) -> tuple[IntArray, Certificate, int]:
+    """One component: exact weights for `mode` (see ``solve_by_components``), then ``_solve_rows``.
+    Without `col_local`, `cols` are already the mentors' indexes in `cap`. Returns (positions of the chosen
+    pairs, certificate, K)."""
+    if mode == "max_matched":
+        most = min(indptr.size - 1, int(cap.sum()))
+        bonus = most * int(np.max(base)) + 1
+        base = np.asarray(base, np.int64) + bonus
+    identity = np.arange(cap.size, dtype=np.int64) if col_local is None else col_local
+    weights, big = _tie_weights(indptr, cols, identity, base, cap.size)
+    picked, cert = _solve_rows(indptr, cols, weights, cap, k, max_rounds, time_limit, col_local=col_local)
+    return picked, cert, big
+
+
 @dataclass
 class LargeResult:
     solution: Solution
@@ -715,18 +739,11 @@ def solve_by_components(
             comp_c = np.concatenate([c[a:b] for a, b in runs])
             base = np.concatenate([s[a:b] for a, b in runs], dtype=narrow)
             del runs
-        bonus = 0
-        if mode == "max_matched":
-            most = min(mentees.size, int(cap[mentors].sum()))
-            bonus = most * int(np.max(base)) + 1
-            base = np.asarray(base, np.int64) + bonus
-        weights, big = _tie_weights(local_indptr, comp_c, local, base, mentors.size)
-        del base
         left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
-        picked, cert = _solve_rows(
-            local_indptr, comp_c, weights, cap[mentors], k, max_rounds, left, col_local=local
+        picked, cert, big = _solve_group(
+            local_indptr, comp_c, base, cap[mentors], local, mode, k, max_rounds, left
         )
-        del weights, comp_c
+        del base, comp_c
         if offset is not None:
             where = picked + offset
         else:  # position inside the component -> (mentee, rank in its row) -> global position
@@ -739,6 +756,20 @@ def solve_by_components(
         worst_gap = max(worst_gap, cert.gap)
         if progress is not None:
             progress((t + 1) / labels.size)
+    return _combine(chosen, certificates, n, mode, all_optimal, upper, worst_gap, int(labels.size))
+
+
+def _combine(
+    chosen: list[tuple[IntArray, IntArray, IntArray]],
+    certificates: list[Certificate],
+    n: int,
+    mode: str,
+    all_optimal: bool,
+    upper: int,
+    worst_gap: float,
+    components: int,
+) -> LargeResult:
+    """The components' chosen (mentee, mentor, score) arrays as one solution."""
     ar = np.concatenate([x[0] for x in chosen]) if chosen else np.zeros(0, np.int64)
     ac = np.concatenate([x[1] for x in chosen]) if chosen else np.zeros(0, np.int64)
     asc = np.concatenate([x[2] for x in chosen]) if chosen else np.zeros(0, np.int64)
@@ -762,4 +793,68 @@ def solve_by_components(
         reasons={},
         bottleneck=min((x for _, _, x in assignments), default=None),
     )
-    return LargeResult(solution, certificates, int(labels.size))
+    return LargeResult(solution, certificates, components)
+
+
+@dataclass
+class Group:
+    """One independent component's feasible pairs, row-sorted, with local indexes (``solve_groups``).
+
+    Row r is mentee ``mentees[r]`` (global indexes, ascending); its pairs are positions
+    indptr[r]..indptr[r + 1] - 1, mentor ``mentors[cols[p]]`` (``mentors`` ascending, so local order is
+    global order), score ``scores[p]`` (>= 0). Mentors of capacity 0 may be listed but must have no pairs.
+    """
+
+    mentees: IntArray
+    mentors: IntArray
+    indptr: IntArray
+    cols: npt.NDArray[np.integer]  # local mentor index (uint16 while the component has < 2**16 mentors)
+    scores: npt.NDArray[np.integer]  # narrow integer type
+
+
+def solve_groups(
+    groups: Iterable[Group],
+    n_mentees: int,
+    capacities: npt.ArrayLike,
+    *,
+    components: int,
+    mode: str = "max_total",
+    k: int = 6,
+    max_rounds: int = 20,
+    time_limit: float | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> LargeResult:
+    """``solve_by_components`` on pairs already split into components (`components` of them, in label
+    order), in their compact local form: the same weights, candidates, prices and result, without a global
+    copy of the pairs (groups may be built one at a time by a generator)."""
+    if mode not in ("max_total", "max_matched"):
+        raise ProblemError(f"solve_groups supports max_total and max_matched, got {mode!r}")
+    n = int(n_mentees)
+    cap = np.asarray(capacities, dtype=np.int64).ravel()
+    chosen: list[tuple[IntArray, IntArray, IntArray]] = []
+    certificates: list[Certificate] = []
+    upper = 0
+    worst_gap = 0.0
+    all_optimal = True
+    start = time.perf_counter()
+    for t, group in enumerate(groups):
+        if int(group.indptr[-1]) > 0:
+            left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
+            picked, cert, big = _solve_group(
+                group.indptr, group.cols, group.scores, cap[group.mentors], None, mode, k, max_rounds, left
+            )
+            row = np.searchsorted(group.indptr, picked, side="right") - 1
+            chosen.append(
+                (
+                    _as64(group.mentees[row]),
+                    _as64(group.mentors[_as64(group.cols[picked])]),
+                    _as64(group.scores[picked]),
+                )
+            )
+            certificates.append(cert)
+            all_optimal &= cert.optimal
+            upper += cert.dual // big
+            worst_gap = max(worst_gap, cert.gap)
+        if progress is not None:
+            progress((t + 1) / max(components, 1))
+    return _combine(chosen, certificates, n, mode, all_optimal, upper, worst_gap, components)
