@@ -240,6 +240,9 @@ class ScoredPairs:
         return len(self.rows)
 
 
+_NO_INTS = np.zeros(0, np.int64)
+
+
 @dataclass
 class CompactScores:
     """The feasible pairs as `Scorer.score_compact` keeps them: per scoring task, each pair as its mentor's
@@ -256,6 +259,7 @@ class CompactScores:
     feasible_count: IntArray  # per mentee
     # (task mentees ascending, pairs per task mentee, local mentor indexes, scores), mentee by mentee
     parts: list[tuple[IntArray, IntArray, npt.NDArray[np.integer], npt.NDArray[np.integer]]]
+    released: bool = False  # set by groups(release=True)
 
     def __len__(self) -> int:
         return int(self.feasible_count.sum())
@@ -264,9 +268,12 @@ class CompactScores:
         order = np.argsort(labels, kind="stable")  # by component, ascending inside
         return order, np.searchsorted(labels[order], np.arange(self.components + 1))
 
-    def groups(self, threads: int = DEFAULT_THREADS) -> Iterator[pruning.Group]:
+    def groups(self, threads: int = DEFAULT_THREADS, *, release: bool = False) -> Iterator[pruning.Group]:
         """Each component's pairs, row-sorted (mentees ascending, mentors ascending in a row), built one
-        component at a time."""
+        component at a time. With `release`, each component's parts are dropped once its group is built
+        (less memory; this object can then not be read again)."""
+        if self.released:
+            raise ValueError("the compact pairs were released")
         members_a, starts_a = self._members(self.mentee_label)
         members_b, starts_b = self._members(self.mentor_label)
         by_component: list[list[int]] = [[] for _ in range(self.components)]
@@ -299,10 +306,17 @@ class CompactScores:
                     scores[dest] = score
 
                 list(pool.map(place, parts))
+                del parts
+                if release:
+                    self.released = True
+                    for k in by_component[t]:
+                        self.parts[k] = (_NO_INTS, _NO_INTS, _NO_INTS, _NO_INTS)
                 yield pruning.Group(mentees, mentors, indptr, cols, scores)
 
     def to_scored(self, threads: int = DEFAULT_THREADS) -> ScoredPairs:
         """All pairs in (mentee, mentor) order, global indexes: what `Scorer.score` returns."""
+        if self.released:
+            raise ValueError("the compact pairs were released")
         members_b, starts_b = self._members(self.mentor_label)
         counts = self.feasible_count
         total = int(counts.sum())
@@ -1102,7 +1116,12 @@ def _solve_compact(
     assert capacity is not None  # noqa: S101 - set in Side
     assignment._validate(assignment.Problem(scorer.n, capacity.tolist(), [], mode=mode))
     large = pruning.solve_groups(
-        compact.groups(), scorer.n, capacity, components=compact.components, mode=mode, progress=progress
+        compact.groups(release=True),
+        scorer.n,
+        capacity,
+        components=compact.components,
+        mode=mode,
+        progress=progress,
     )
     return large.solution
 

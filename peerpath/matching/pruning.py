@@ -253,6 +253,11 @@ def _ranges(starts: IntArray, counts: IntArray) -> IntArray:
     return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
 
 
+def _ranges_starts(counts: IntArray) -> IntArray:
+    """Start of each run in the concatenation of runs of the given (positive) lengths."""
+    return np.cumsum(counts) - counts
+
+
 def _row_chunks(indptr: IntArray, cells: int) -> list[tuple[int, int]]:
     """Row ranges [r0, r1) of about `cells` pairs each (a longer row is a chunk of its own). Passes over
     the pairs go chunk by chunk so that their temporaries stay small: cached, and not fresh memory pages."""
@@ -356,7 +361,7 @@ def _solve_rows(
         # 4. Certificate: every row's best reduced profit max_j (w_ij - v_j) against u_i, in one pass.
         worst[:] = 0
         count = 0
-        found: list[tuple[IntArray, IntArray]] = []
+        found: list[IntArray] = []  # positions of each chunk's worst violators, up to k per row
         if narrow and int(v.max(initial=0)) >= 2**30:
             narrow = False
         # indexed like `cols` (other components' stale entries in col_local are never read: clip them)
@@ -374,23 +379,22 @@ def _solve_rows(
                 idx = _ranges(indptr[bad] - a, counts[bad])
                 slack = reduced[idx].astype(np.int64) - np.repeat(u[bad], counts[bad])
                 hit = slack > 0
-                found.append((idx[hit] + a, slack[hit]))
-        if found:
-            bad_pos = np.concatenate([x[0] for x in found])
-            bad_slack = np.concatenate([x[1] for x in found])
-            count = int(bad_pos.size)
+                idx, slack = idx[hit], slack[hit]
+                count += int(idx.size)
+                # Only the worst k violators of a row can join the candidates: select them per chunk
+                # (rows never straddle chunks, so this is the same selection as over all violators).
+                bad_indptr = np.zeros(bad.size + 1, np.int64)
+                np.cumsum(
+                    np.add.reduceat(hit, _ranges_starts(counts[bad]), dtype=np.int64), out=bad_indptr[1:]
+                )
+                found.append(idx[_top_k_rows(bad_indptr, slack, k)] + a)
         seconds["certify"] += time.perf_counter() - t1
         violations.append(count)
         out_of_time = time_limit is not None and time.perf_counter() - start > time_limit
         if count == 0 or rounds >= max_rounds or out_of_time:
             break
         # The worst violators, up to k per mentee, join the candidates (kept pairs never violate).
-        bad_indptr = np.zeros(n + 1, np.int64)
-        np.cumsum(
-            np.bincount(np.searchsorted(indptr, bad_pos, side="right") - 1, minlength=n), out=bad_indptr[1:]
-        )
-        add = _top_k_rows(bad_indptr, bad_slack, k)
-        keep = np.sort(np.concatenate([keep, bad_pos[add]]))
+        keep = np.sort(np.concatenate([keep, *found]))
     chosen = keep[used]
     primal = int(np.asarray(weights[chosen], np.int64).sum())
     u_full = u + worst  # repaired: now u_i + v_j >= w_ij holds on every pair
@@ -855,6 +859,7 @@ def solve_groups(
             all_optimal &= cert.optimal
             upper += cert.dual // big
             worst_gap = max(worst_gap, cert.gap)
+        del group  # before the next one is built
         if progress is not None:
             progress((t + 1) / max(components, 1))
     return _combine(chosen, certificates, n, mode, all_optimal, upper, worst_gap, components)

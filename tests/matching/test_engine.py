@@ -642,8 +642,11 @@ def test_compact_solver_equals_solver_on_all_pairs(mode: str) -> None:
     )  # fmt: skip
     compact = scorer.score_compact()
     grouped = pruning.solve_groups(
-        compact.groups(), len(mentees), mentors.capacity, components=compact.components, mode=mode, k=2
-    )
+        compact.groups(release=True), len(mentees), mentors.capacity, components=compact.components,
+        mode=mode, k=2,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="released"):
+        compact.to_scored()  # solve_groups consumed the released pairs
     assert grouped.solution.optimal
     assert full.solution.optimal
     assert grouped.solution.assignments == full.solution.assignments
