@@ -53,6 +53,7 @@ DISTRICT_SCHOOL_SIZE = 1000  # generate_school: mentees per school in the progra
 LARGE_PAIRS = 100_000  # match(): above this many feasible pairs, max_total/max_matched use pruning
 DEFAULT_THREADS = 2  # scoring threads (numpy and BLAS release the GIL)
 _DENSE_VOCABULARY = 2048  # tag matrices up to this many columns are multiplied dense
+_BACKGROUND_TABLE = 1 << 16  # background masks: largest (distinct mentee x mentor values) table
 _FAST_CHUNK_CELLS = 1_000_000  # cells per task when exclusion counts are not needed (cache-sized)
 
 COMPONENTS = (
@@ -436,6 +437,13 @@ def _popcount(values: npt.NDArray[np.uint64]) -> IntArray:
     return np.bitwise_count(values).astype(np.int64)
 
 
+def _background(bg_a: MaskArray, bg_b: MaskArray) -> FloatArray:
+    """Background component: shared opt-in attributes over the union, 0 unless both opted in."""
+    both = (bg_a != 0) & (bg_b != 0)
+    shared_bg = np.where(both, _popcount(bg_a & bg_b), 0).astype(np.float64)
+    return _ratio(shared_bg, _popcount(bg_a | bg_b).astype(np.float64))
+
+
 def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
     """numerator / denominator, 0 where the denominator is 0 (denominators are >= 0)."""
     if denominator.size and float(denominator.min()) > 0:  # the common case: one plain division
@@ -487,6 +495,18 @@ class Scorer:
         self.subject_cross = _Cross(mentees.subjects, mentors.subjects)
         self.subject_a = np.asarray(mentees.subjects.sum(axis=1), dtype=np.float64).ravel()
         self.slots_a = _popcount(mentees.availability).astype(np.float64)
+        # The background component of every (mentee mask, mentor mask) value pair, when there are few
+        # distinct masks (opt-in attributes): pairs then read it from this table (the same formula, so the
+        # same float64 values).
+        values_a, code_a = np.unique(mentees.background, return_inverse=True)
+        values_b, code_b = np.unique(mentors.background, return_inverse=True)
+        self.background_table: FloatArray | None = None
+        if values_a.size * values_b.size <= _BACKGROUND_TABLE:
+            self.background_table = _background(
+                np.repeat(values_a, values_b.size), np.tile(values_b, values_a.size)
+            )
+            self.background_code_a = code_a.ravel().astype(np.int64) * values_b.size
+            self.background_code_b = code_b.ravel().astype(np.int64)
 
         self._embeddings: tuple[Any, Any, FloatArray, FloatArray] | None = None
 
@@ -616,10 +636,11 @@ class Scorer:
             out["language"] = np.ones(len(rows), np.float64)
         else:
             out["language"] = ((a.languages[rows] & b.languages[cols]) != 0).astype(np.float64)
-        bg_a, bg_b = a.background[rows], b.background[cols]
-        both = (bg_a != 0) & (bg_b != 0)
-        shared_bg = np.where(both, _popcount(bg_a & bg_b), 0).astype(np.float64)
-        out["background"] = _ratio(shared_bg, _popcount(bg_a | bg_b).astype(np.float64))
+        if self.background_table is not None:
+            key = self.background_code_a[rows] + self.background_code_b[cols]
+            out["background"] = self.background_table.take(key)
+        else:
+            out["background"] = _background(a.background[rows], b.background[cols])
         if embed_dot is not None:
             _, _, norm_a, norm_b = self.embeddings()
             out["semantic"] = np.clip(_ratio(embed_dot, norm_a[rows] * norm_b[cols]), 0.0, 1.0)
@@ -630,12 +651,21 @@ class Scorer:
         return out
 
     def _score(self, components: dict[str, FloatArray], size: int) -> IntArray:
-        total = np.zeros(size, dtype=np.float64)
-        for name in COMPONENTS:  # fixed order: the same float sum in every path
+        # Fixed order: the same float sum in every path. Starting from the first term instead of 0.0 and
+        # skipping "* 1.0" change no value (components are >= 0).
+        total: FloatArray | None = None
+        for name in COMPONENTS:
             weight = getattr(self.weights, name)
             if weight > 0:
-                total += weight * components[name]
-        return np.rint(total * SCORE_SCALE).astype(np.int64)
+                term = components[name] if weight == 1.0 else weight * components[name]
+                if total is None:
+                    total = np.array(term, dtype=np.float64)
+                else:
+                    total += term
+        if total is None:
+            total = np.zeros(size, dtype=np.float64)
+        total *= SCORE_SCALE
+        return np.rint(total, out=total).astype(np.int64)
 
     def _needs(self, name: str) -> bool:
         return bool(getattr(self.weights, name) > 0)

@@ -651,3 +651,17 @@ def test_compact_solver_equals_solver_on_all_pairs(mode: str) -> None:
     assert full.solution.optimal
     assert grouped.solution.assignments == full.solution.assignments
     assert grouped.solution.total == full.solution.total
+
+
+def test_background_table_equals_the_formula() -> None:
+    mentees, mentors = generate_school(200, 180, 4)
+    scorer = Scorer(mentees, mentors, Weights(), NO_CONSTRAINTS)
+    assert scorer.background_table is not None
+    rows = np.repeat(np.arange(200), 180)
+    cols = np.tile(np.arange(180), 200)
+    table = scorer._components(rows, cols, None, None, None, None, None)["background"]
+    scorer.background_table = None
+    plain = scorer._components(rows, cols, None, None, None, None, None)["background"]
+    assert np.array_equal(table, plain)
+    assert (plain > 0).any()
+    assert (plain < 1).any()
