@@ -288,7 +288,7 @@ class CompactScores:
                 np.cumsum(self.feasible_count[mentees], out=indptr[1:])
                 parts = [self.parts[k] for k in by_component[t]]
                 col_type = np.uint16 if mentors.size < 2**16 else np.int32
-                score_type = np.result_type(np.uint16, *[p[3].dtype for p in parts])
+                score_type = np.result_type(np.int16, *[p[3].dtype for p in parts])
                 cols: Any = np.empty(int(indptr[-1]), col_type)
                 scores: Any = np.empty(int(indptr[-1]), score_type)
 
@@ -615,10 +615,12 @@ class Scorer:
         requested: BoolArray | None,
         slots_shared: FloatArray | None = None,
         language_shared: bool = False,
+        priority: bool = True,
     ) -> dict[str, FloatArray]:
         """Components of pairs (rows[k], cols[k]) from exact intermediates; None skips a component
         (`slots_shared`: the shared free slots when already counted; `language_shared`: every pair is
-        known to share a language)."""
+        known to share a language; `priority` False: no mentee of `rows` has priority, component left
+        out)."""
         a, b = self.mentees, self.mentors
         out: dict[str, FloatArray] = {}
         if interest_shared is not None:
@@ -647,16 +649,18 @@ class Scorer:
         if requested is not None:
             out["request"] = requested.astype(np.float64)
         assert a.priority is not None  # noqa: S101 - set in Side
-        out["priority"] = a.priority[rows].astype(np.float64)
+        if priority:
+            out["priority"] = a.priority[rows].astype(np.float64)
         return out
 
     def _score(self, components: dict[str, FloatArray], size: int) -> IntArray:
-        # Fixed order: the same float sum in every path. Starting from the first term instead of 0.0 and
-        # skipping "* 1.0" change no value (components are >= 0).
+        # Fixed order: the same float sum in every path. Starting from the first term instead of 0.0,
+        # skipping "* 1.0" and leaving out components that are 0 for every pair (not in `components`; only
+        # `_score_task` does that) change no value (components are >= 0, so no -0.0 either).
         total: FloatArray | None = None
         for name in COMPONENTS:
             weight = getattr(self.weights, name)
-            if weight > 0:
+            if weight > 0 and name in components:
                 term = components[name] if weight == 1.0 else weight * components[name]
                 if total is None:
                     total = np.array(term, dtype=np.float64)
@@ -773,12 +777,12 @@ class Scorer:
                 hit = (mentees[r] == pairs[:, 0]) & (mentors[k] == pairs[:, 1])
                 feasible[r[hit], k[hit]] = False
         flat = np.flatnonzero(feasible)
+        per_mentee = np.count_nonzero(feasible, axis=1)
         del feasible
-        local = flat // width
+        local = np.repeat(np.arange(len(mentees)), per_mentee)  # the row of each pair (no division)
         narrow = np.int32 if max(self.n, self.m) < 2**31 else np.int64  # 32-bit pair indexes: less memory
         rows: Any = mentees.astype(narrow)[local]
         cols: Any = mentors.astype(narrow)[flat - local * width]
-        per_mentee = np.bincount(local, minlength=len(mentees))
         del local
         if not len(rows):
             empty = np.zeros(0, np.int64)
@@ -793,13 +797,10 @@ class Scorer:
         if self._needs("semantic"):
             qa, qbt, _, _ = self.embeddings()
             embed_dot = (qa[mentees] @ qbt[:, mentors]).ravel().take(flat).astype(np.float64)
-        requested = None
-        if self._needs("request"):
-            requested = (
-                np.isin(rows * self.m + cols, self.request_keys)
-                if len(self.request_keys)
-                else np.zeros(len(rows), np.bool_)
-            )
+        requested = None  # without any request the component is 0 everywhere: left out of the sum
+        if self._needs("request") and len(self.request_keys):
+            requested = np.isin(rows * self.m + cols, self.request_keys)
+        assert a.priority is not None  # noqa: S101 - set in Side
         components = self._components(
             rows,
             cols,
@@ -810,6 +811,7 @@ class Scorer:
             requested,
             slots_shared=shared.ravel().take(flat).astype(np.float64),
             language_shared=c.shared_language,
+            priority=bool(a.priority[mentees].any()),  # else 0 everywhere: left out of the sum
         )
         score: Any = self._score(components, len(rows))
         if len(score) and -(2**31) < int(score.min()) and int(score.max()) < 2**31:
@@ -919,8 +921,8 @@ class Scorer:
             mentees, mentors = task
             _, cols, score, per_mentee = self._score_task(mentees, mentors)
             local: Any = local_b[cols].astype(np.int32 if wide[mentee_label[mentees[0]]] else np.uint16)
-            if len(score) and int(score.max()) < 2**16:  # scores are >= 0
-                score = score.astype(np.uint16)
+            if len(score) and int(score.max()) < 2**15:  # scores are >= 0
+                score = score.astype(np.int16)  # (16-bit signed: the certificate then works in 16 bits)
             return mentees, per_mentee, local, score
 
         cells = sum(len(i) * len(j) for i, j in tasks) or 1

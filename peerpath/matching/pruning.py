@@ -364,12 +364,15 @@ def _solve_rows(
         found: list[IntArray] = []  # positions of each chunk's worst violators, up to k per row
         if narrow and int(v.max(initial=0)) >= 2**30:
             narrow = False
+        # 16 bits when weights and prices are below 2**15 (then so is every |w_ij - v_j|)
+        small = narrow and max_w < 2**15 and int(v.max(initial=0)) < 2**15
+        work = np.int16 if small else np.int32
         # indexed like `cols` (other components' stale entries in col_local are never read: clip them)
         prices = v if col_local is None else np.take(v, col_local, mode="clip")
-        prices = prices.astype(np.int32) if narrow else prices
+        prices = prices.astype(work) if narrow else prices
         for (r0, r1), rows in zip(chunks, chunk_rows, strict=True):
             a, b = int(indptr[r0]), int(indptr[r1])
-            reduced = buffer[: b - a].view(np.int32)[: b - a] if narrow else buffer[: b - a]
+            reduced = buffer[: b - a].view(work)[: b - a] if narrow else buffer[: b - a]
             np.take(prices, cols[a:b], out=reduced)
             np.subtract(weights[a:b], reduced, out=reduced, casting="unsafe")  # w_ij - v_j, exact
             excess = np.maximum.reduceat(reduced, indptr[rows] - a).astype(np.int64) - u[rows]
