@@ -509,6 +509,7 @@ class Scorer:
             self.background_code_b = code_b.ravel().astype(np.int64)
 
         self._embeddings: tuple[Any, Any, FloatArray, FloatArray] | None = None
+        self._mentor_texts: tuple[IntArray, npt.NDArray[np.float32]] | None = None
 
         requested = _index_pairs(requests, mentee_pos, mentor_pos)
         self.request_rows, self.request_cols = requested[:, 0], requested[:, 1]
@@ -538,6 +539,16 @@ class Scorer:
             norm_b = np.sqrt(np.einsum("ij,ij->i", b, b, dtype=np.float64))
             self._embeddings = (a, np.ascontiguousarray(b.T), norm_a, norm_b)
         return self._embeddings
+
+    def mentor_texts(self) -> tuple[IntArray, npt.NDArray[np.float32]]:
+        """(code of each mentor's quantised embedding, distinct embeddings as columns (256 x codes))."""
+        if self._mentor_texts is None:
+            _, qbt, _, _ = self.embeddings()
+            rows = np.ascontiguousarray(qbt.T)
+            keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+            _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+            self._mentor_texts = (codes.ravel().astype(np.int64), np.ascontiguousarray(qbt[:, first]))
+        return self._mentor_texts
 
     # Hard constraints ---------------------------------------------------------------------------------------
 
@@ -781,9 +792,9 @@ class Scorer:
         del feasible
         local = np.repeat(np.arange(len(mentees)), per_mentee)  # the row of each pair (no division)
         narrow = np.int32 if max(self.n, self.m) < 2**31 else np.int64  # 32-bit pair indexes: less memory
+        pos = flat - local * width
         rows: Any = mentees.astype(narrow)[local]
-        cols: Any = mentors.astype(narrow)[flat - local * width]
-        del local
+        cols: Any = mentors.astype(narrow)[pos]
         if not len(rows):
             empty = np.zeros(0, np.int64)
             return empty, empty, empty, per_mentee
@@ -796,7 +807,14 @@ class Scorer:
         embed_dot = None
         if self._needs("semantic"):
             qa, qbt, _, _ = self.embeddings()
-            embed_dot = (qa[mentees] @ qbt[:, mentors]).ravel().take(flat).astype(np.float64)
+            codes, distinct = self.mentor_texts()
+            used, inverse = np.unique(codes[mentors], return_inverse=True)
+            if 2 * used.size <= width:  # many mentors share a text: multiply each distinct vector once
+                product = qa[mentees] @ distinct[:, used]  # exact (integer sums below 2**24), same values
+                embed_dot = product.ravel().take(local * used.size + inverse[pos]).astype(np.float64)
+            else:
+                embed_dot = (qa[mentees] @ qbt[:, mentors]).ravel().take(flat).astype(np.float64)
+        del local, pos
         requested = None  # without any request the component is 0 everywhere: left out of the sum
         if self._needs("request") and len(self.request_keys):
             requested = np.isin(rows * self.m + cols, self.request_keys)
@@ -836,6 +854,7 @@ class Scorer:
         """
         if self.m and (self.mentees.embeddings is not None or self._needs("semantic")):
             self.embeddings()  # once, before the threads start
+            self.mentor_texts()
         tasks: list[tuple[IntArray, IntArray]] = []
         if full_exclusions:
             for mentees, mentors in self.blocks():
@@ -907,6 +926,7 @@ class Scorer:
         pairs and scores, about 4 bytes a pair instead of 16, and no global placement pass."""
         if self.m and (self.mentees.embeddings is not None or self._needs("semantic")):
             self.embeddings()  # once, before the threads start
+            self.mentor_texts()
         mentee_label, mentor_label = _components(self)
         components = int(max(mentee_label.max(initial=-1), mentor_label.max(initial=-1))) + 1
         order_b = np.argsort(mentor_label, kind="stable")

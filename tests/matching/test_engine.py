@@ -610,12 +610,19 @@ def test_thousand_mentees_match_is_the_exact_optimum() -> None:
 @pytest.mark.parametrize("seed", [3, 21])
 def test_compact_scores_equal_scored_pairs(seed: int) -> None:
     mentees, mentors = generate_school(300, 260, seed, school_size=80)
+    assert mentors.texts is not None
+    mentors = replace(mentors, texts=[mentors.texts[j % 9] for j in range(len(mentors))])  # shared texts
     constraints = Constraints(allowed_school_pairs=frozenset({(0, 1)}), forbidden=frozenset({("e0", "r0")}))
     scorer = Scorer(mentees, mentors, Weights(), constraints)
     fast = scorer.score(50_000, full_exclusions=False)
     compact = scorer.score_compact(50_000)
     again = compact.to_scored()
     assert len(compact) == len(fast)
+    full = scorer.score(50_000, full_exclusions=True)  # every product taken directly (no shared texts)
+    codes, _ = scorer.mentor_texts()
+    assert np.unique(codes).size * 4 < len(mentors)  # the fast path multiplies shared texts once
+    for name in ("rows", "cols", "score", "feasible_count"):
+        assert np.array_equal(getattr(full, name), getattr(fast, name)), name
     for name in ("rows", "cols", "score", "exclusions", "feasible_count"):
         assert np.array_equal(getattr(again, name), getattr(fast, name)), name
     seen = 0
