@@ -445,10 +445,12 @@ def _background(bg_a: MaskArray, bg_b: MaskArray) -> FloatArray:
 
 
 def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
-    """numerator / denominator, 0 where the denominator is 0 (denominators are >= 0)."""
+    """numerator / denominator in float64, 0 where the denominator is 0 (denominators are >= 0). A float32
+    or small integer numerator is promoted to float64 exactly: the same values as passing it in float64."""
     if denominator.size and float(denominator.min()) > 0:  # the common case: one plain division
-        return np.asarray(numerator / denominator, dtype=np.float64)
-    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0)
+        return np.asarray(np.divide(numerator, denominator, dtype=np.float64), dtype=np.float64)
+    out = np.zeros(np.shape(numerator), np.float64)
+    return np.divide(numerator, denominator, out=out, where=denominator > 0, dtype=np.float64)
 
 
 def _index_pairs(pairs: Iterable[Pair], mentee_pos: dict[str, int], mentor_pos: dict[str, int]) -> IntArray:
@@ -799,10 +801,10 @@ class Scorer:
             empty = np.zeros(0, np.int64)
             return empty, empty, empty, per_mentee
 
-        def gather(cross: _Cross, name: str) -> FloatArray | None:
+        def gather(cross: _Cross, name: str) -> Any:
             if not self._needs(name):
                 return None
-            return cross.block32(mentees, mentors).ravel().take(flat).astype(np.float64)
+            return cross.block32(mentees, mentors).ravel().take(flat)  # float32: promoted exactly
 
         embed_dot = None
         if self._needs("semantic"):
@@ -811,9 +813,9 @@ class Scorer:
             used, inverse = np.unique(codes[mentors], return_inverse=True)
             if 2 * used.size <= width:  # many mentors share a text: multiply each distinct vector once
                 product = qa[mentees] @ distinct[:, used]  # exact (integer sums below 2**24), same values
-                embed_dot = product.ravel().take(local * used.size + inverse[pos]).astype(np.float64)
+                embed_dot = product.ravel().take(local * used.size + inverse[pos])
             else:
-                embed_dot = (qa[mentees] @ qbt[:, mentors]).ravel().take(flat).astype(np.float64)
+                embed_dot = (qa[mentees] @ qbt[:, mentors]).ravel().take(flat)
         del local, pos
         requested = None  # without any request the component is 0 everywhere: left out of the sum
         if self._needs("request") and len(self.request_keys):
@@ -827,7 +829,7 @@ class Scorer:
             gather(self.subject_cross, "subjects"),
             embed_dot,
             requested,
-            slots_shared=shared.ravel().take(flat).astype(np.float64),
+            slots_shared=shared.ravel().take(flat),  # uint8
             language_shared=c.shared_language,
             priority=bool(a.priority[mentees].any()),  # else 0 everywhere: left out of the sum
         )
