@@ -21,7 +21,9 @@ Assignment (`match`). "max_total" and "max_matched" with more than `LARGE_PAIRS`
 `pruning.solve_by_components`: school groups that no pair joins are solved independently, each by top-k
 candidate pruning plus min-cost flow, with an LP-duality certificate checked in exact integer arithmetic
 over every feasible pair (pruned pairs that violate it are added back until it holds), so the result is
-proven optimal (`EngineResult.optimal`) or comes with a certified `gap_bound`. Small instances and the
+proven optimal (`EngineResult.optimal`) or comes with a certified `gap_bound`. `match` scores into the
+compact per-group form (`Scorer.score_compact`, about 4 bytes a pair) that `pruning.solve_groups` reads
+directly when no pair is locked; otherwise it converts it to `ScoredPairs`. Small instances and the
 "max_min" and "stable" modes go to `assignment.solve` (exact sparse min-cost flow / deferred acceptance).
 """
 

@@ -41,7 +41,8 @@ below capacity for mentors with flow; only idle mentors can be clipped up to 0, 
 u_i + v_j >= s_ij while their pairs are all unused. That is dual feasibility on K plus complementary
 slackness, so D(u, v) = total on K. (Mentors of capacity 0 take no pairs; their pairs are dropped.)
 
-``solve_by_components`` (what the engine calls) runs this per independent component (school groups no
+``solve_by_components`` (and ``solve_groups``, the same on pairs already split into components in a compact
+local form: what the engine calls without locked pairs) runs this per independent component (school groups no
 pair joins), with exact integer weights that add the exact solver's tie rule and, for ``max_matched``, a
 per-pair bonus that makes one more match outweigh any score difference.
 
