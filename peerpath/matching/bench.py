@@ -3,8 +3,9 @@
 Each (N, capacity) case runs in its own subprocess so that peak memory (``ru_maxrss``) is per case, and
 runs exactly what ``engine.match`` runs for ``max_total``: ``engine.generate_school`` (a seeded district:
 about ``--school-size`` mentees per school, see its docstring), scoring of the compatible school blocks on 2
-threads with default weights and constraints (embeddings of the "about me" texts included), then
-``pruning.solve_by_components`` (per school group: top-k candidates, min-cost flow, LP-duality certificate).
+threads with default weights and constraints (embeddings of the "about me" texts included) into the compact
+per-component form (``Scorer.score_compact``), then ``pruning.solve_groups`` (per school group: top-k
+candidates, min-cost flow, LP-duality certificate).
 Reported: scoring and solving time and their sum, peak RSS, feasible pairs (also as a share of all pairs
 and of the same-school blocks), total, matched, minimum pair score, proven optimal / certified gap, the
 ratio to an independent exact optimum (scipy's dense ``linear_sum_assignment`` over all mentees x all
@@ -131,7 +132,7 @@ def run_case(
 ) -> dict[str, Any]:
     """One case, exactly as ``engine.match`` runs it: score (blocks, 2 threads), then the certified solver."""
     from peerpath.matching import engine
-    from peerpath.matching.pruning import solve_by_components
+    from peerpath.matching.pruning import solve_groups
 
     m = n if capacity == 1 else -(-n // capacity)
     out: dict[str, Any] = {"n": n, "capacity": capacity, "mentors": m}
@@ -141,14 +142,10 @@ def run_case(
     out["schools"] = int(np.unique(mentees.school).size)
     t0 = time.perf_counter()
     scorer = engine.Scorer(mentees, mentors, engine.Weights(), engine.Constraints())
-    scored = scorer.score(full_exclusions=False)
+    compact = scorer.score_compact()
     out["scoring_s"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    mentee_label, mentor_label = engine._components(scorer)
-    large = solve_by_components(
-        scored.rows, scored.cols, scored.score, n, cap,
-        mentee_component=mentee_label, mentor_component=mentor_label, k=k,
-    )  # fmt: skip
+    large = solve_groups(compact.groups(release=True), n, cap, components=compact.components, k=k)
     out["solving_s"] = time.perf_counter() - t1
     out["total_s"] = out["scoring_s"] + out["solving_s"]
     out["peak_mb"] = _peak_mb()
@@ -158,9 +155,9 @@ def run_case(
     sol, certs = large.solution, large.certificates
     blocks = sum(len(i) * len(j) for i, j in scorer.blocks())
     out.update(
-        pairs=len(scored),
-        feasible_share=len(scored) / (n * m),
-        block_share=len(scored) / max(blocks, 1),
+        pairs=len(compact),
+        feasible_share=len(compact) / (n * m),
+        block_share=len(compact) / max(blocks, 1),
         components=large.components,
         kept=sum(c.kept_pairs for c in certs),
         rounds=max((c.rounds for c in certs), default=0),
@@ -174,13 +171,21 @@ def run_case(
             for key in ("prune", "solve", "certify")
         },
     )
-    rows, cols, scores = scored.rows, scored.cols, scored.score
-    del scorer, scored, large
-    greedy = greedy_total(rows, cols, scores, n, cap)
+    del large
+    compact = scorer.score_compact()  # again (not timed): the solve released the pairs
+    del scorer
+    # Greedy per component (no pair joins two, so the decisions are the same as over all pairs at once).
+    greedy = 0
+    for group in compact.groups():
+        rows = np.repeat(group.mentees, np.diff(group.indptr))
+        cols = group.mentors[np.asarray(group.cols, np.int64)]
+        greedy += greedy_total(rows, cols, np.asarray(group.scores, np.int64), n, cap)
+        del rows, cols, group
     out["greedy_ratio"] = greedy / sol.total if sol.total else 1.0
     if reference:
+        scored = compact.to_scored()
         t2 = time.perf_counter()
-        best = dense_optimum(rows, cols, scores, n, cap)
+        best = dense_optimum(scored.rows, scored.cols, scored.score, n, cap)
         out["exact_ratio"] = None if best is None else (sol.total / best if best else 1.0)
         out["exact_s"] = time.perf_counter() - t2
         if best is None:

@@ -21,12 +21,14 @@ Assignment (`match`). "max_total" and "max_matched" with more than `LARGE_PAIRS`
 `pruning.solve_by_components`: school groups that no pair joins are solved independently, each by top-k
 candidate pruning plus min-cost flow, with an LP-duality certificate checked in exact integer arithmetic
 over every feasible pair (pruned pairs that violate it are added back until it holds), so the result is
-proven optimal (`EngineResult.optimal`) or comes with a certified `gap_bound`. Small instances and the
+proven optimal (`EngineResult.optimal`) or comes with a certified `gap_bound`. `match` scores into the
+compact per-group form (`Scorer.score_compact`, about 4 bytes a pair) that `pruning.solve_groups` reads
+directly when no pair is locked; otherwise it converts it to `ScoredPairs`. Small instances and the
 "max_min" and "stable" modes go to `assignment.solve` (exact sparse min-cost flow / deferred acceptance).
 """
 
 import math
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -53,6 +55,7 @@ DISTRICT_SCHOOL_SIZE = 1000  # generate_school: mentees per school in the progra
 LARGE_PAIRS = 100_000  # match(): above this many feasible pairs, max_total/max_matched use pruning
 DEFAULT_THREADS = 2  # scoring threads (numpy and BLAS release the GIL)
 _DENSE_VOCABULARY = 2048  # tag matrices up to this many columns are multiplied dense
+_BACKGROUND_TABLE = 1 << 16  # background masks: largest (distinct mentee x mentor values) table
 _FAST_CHUNK_CELLS = 1_000_000  # cells per task when exclusion counts are not needed (cache-sized)
 
 COMPONENTS = (
@@ -240,6 +243,107 @@ class ScoredPairs:
         return len(self.rows)
 
 
+_NO_INTS = np.zeros(0, np.int64)
+
+
+@dataclass
+class CompactScores:
+    """The feasible pairs as `Scorer.score_compact` keeps them: per scoring task, each pair as its mentor's
+    index inside the mentor's component (16 bits while a component has fewer than 2**16 mentors) and its
+    score (16 bits while it fits), about 4 bytes a pair. `groups` gives each component's pairs row-sorted
+    for `pruning.solve_groups`; `to_scored` gives the same `ScoredPairs` as `Scorer.score` without
+    exclusion counts."""
+
+    n: int
+    m: int
+    components: int  # component labels 0..components-1 (no feasible pair joins two)
+    mentee_label: IntArray
+    mentor_label: IntArray
+    feasible_count: IntArray  # per mentee
+    # (task mentees ascending, pairs per task mentee, local mentor indexes, scores), mentee by mentee
+    parts: list[tuple[IntArray, IntArray, npt.NDArray[np.integer], npt.NDArray[np.integer]]]
+    released: bool = False  # set by groups(release=True)
+
+    def __len__(self) -> int:
+        return int(self.feasible_count.sum())
+
+    def _members(self, labels: IntArray) -> tuple[IntArray, IntArray]:
+        order = np.argsort(labels, kind="stable")  # by component, ascending inside
+        return order, np.searchsorted(labels[order], np.arange(self.components + 1))
+
+    def groups(self, threads: int = DEFAULT_THREADS, *, release: bool = False) -> Iterator[pruning.Group]:
+        """Each component's pairs, row-sorted (mentees ascending, mentors ascending in a row), built one
+        component at a time. With `release`, each component's parts are dropped once its group is built
+        (less memory; this object can then not be read again)."""
+        if self.released:
+            raise ValueError("the compact pairs were released")
+        members_a, starts_a = self._members(self.mentee_label)
+        members_b, starts_b = self._members(self.mentor_label)
+        by_component: list[list[int]] = [[] for _ in range(self.components)]
+        for k, part in enumerate(self.parts):
+            by_component[int(self.mentee_label[part[0][0]])].append(k)
+        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+            for t in range(self.components):
+                mentees = members_a[starts_a[t] : starts_a[t + 1]]
+                mentors = members_b[starts_b[t] : starts_b[t + 1]]
+                indptr = np.zeros(mentees.size + 1, np.int64)
+                np.cumsum(self.feasible_count[mentees], out=indptr[1:])
+                parts = [self.parts[k] for k in by_component[t]]
+                col_type = np.uint16 if mentors.size < 2**16 else np.int32
+                score_type = np.result_type(np.int16, *[p[3].dtype for p in parts])
+                cols: Any = np.empty(int(indptr[-1]), col_type)
+                scores: Any = np.empty(int(indptr[-1]), score_type)
+
+                def place(
+                    part: tuple[IntArray, IntArray, npt.NDArray[np.integer], npt.NDArray[np.integer]],
+                    mentees: IntArray = mentees,
+                    indptr: IntArray = indptr,
+                    cols: Any = cols,
+                    scores: Any = scores,
+                ) -> None:
+                    task, per_mentee, local, score = part
+                    before = np.cumsum(per_mentee) - per_mentee
+                    start = indptr[np.searchsorted(mentees, task)]
+                    dest = np.repeat(start - before, per_mentee) + np.arange(len(local))
+                    cols[dest] = local
+                    scores[dest] = score
+
+                list(pool.map(place, parts))
+                del parts
+                if release:
+                    self.released = True
+                    for k in by_component[t]:
+                        self.parts[k] = (_NO_INTS, _NO_INTS, _NO_INTS, _NO_INTS)
+                yield pruning.Group(mentees, mentors, indptr, cols, scores)
+
+    def to_scored(self, threads: int = DEFAULT_THREADS) -> ScoredPairs:
+        """All pairs in (mentee, mentor) order, global indexes: what `Scorer.score` returns."""
+        if self.released:
+            raise ValueError("the compact pairs were released")
+        members_b, starts_b = self._members(self.mentor_label)
+        counts = self.feasible_count
+        total = int(counts.sum())
+        offsets = np.cumsum(counts) - counts
+        out_rows = np.empty(total, np.int32)
+        out_cols = np.empty(total, np.int32)
+        out_score = np.empty(total, np.int64)
+
+        def place(part: tuple[IntArray, IntArray, npt.NDArray[np.integer], npt.NDArray[np.integer]]) -> None:
+            task, per_mentee, local, score = part
+            if len(local):
+                t = int(self.mentee_label[task[0]])
+                before = np.cumsum(per_mentee) - per_mentee
+                dest = np.repeat(offsets[task] - before, per_mentee) + np.arange(len(local))
+                out_rows[dest] = np.repeat(task, per_mentee)
+                out_cols[dest] = members_b[starts_b[t] + np.asarray(local, np.int64)]
+                out_score[dest] = score
+
+        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+            list(pool.map(place, self.parts))
+        exclusions = np.zeros((self.n, len(CONSTRAINTS)), dtype=np.int64)
+        return ScoredPairs(out_rows, out_cols, out_score, exclusions, counts)
+
+
 @dataclass(frozen=True)
 class Breakdown:
     """One pair's components, weighted contributions, score, and what the two have in common."""
@@ -335,11 +439,20 @@ def _popcount(values: npt.NDArray[np.uint64]) -> IntArray:
     return np.bitwise_count(values).astype(np.int64)
 
 
+def _background(bg_a: MaskArray, bg_b: MaskArray) -> FloatArray:
+    """Background component: shared opt-in attributes over the union, 0 unless both opted in."""
+    both = (bg_a != 0) & (bg_b != 0)
+    shared_bg = np.where(both, _popcount(bg_a & bg_b), 0).astype(np.float64)
+    return _ratio(shared_bg, _popcount(bg_a | bg_b).astype(np.float64))
+
+
 def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
-    """numerator / denominator, 0 where the denominator is 0 (denominators are >= 0)."""
+    """numerator / denominator in float64, 0 where the denominator is 0 (denominators are >= 0). A float32
+    or small integer numerator is promoted to float64 exactly: the same values as passing it in float64."""
     if denominator.size and float(denominator.min()) > 0:  # the common case: one plain division
-        return np.asarray(numerator / denominator, dtype=np.float64)
-    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0)
+        return np.asarray(np.divide(numerator, denominator, dtype=np.float64), dtype=np.float64)
+    out = np.zeros(np.shape(numerator), np.float64)
+    return np.divide(numerator, denominator, out=out, where=denominator > 0, dtype=np.float64)
 
 
 def _index_pairs(pairs: Iterable[Pair], mentee_pos: dict[str, int], mentor_pos: dict[str, int]) -> IntArray:
@@ -386,8 +499,21 @@ class Scorer:
         self.subject_cross = _Cross(mentees.subjects, mentors.subjects)
         self.subject_a = np.asarray(mentees.subjects.sum(axis=1), dtype=np.float64).ravel()
         self.slots_a = _popcount(mentees.availability).astype(np.float64)
+        # The background component of every (mentee mask, mentor mask) value pair, when there are few
+        # distinct masks (opt-in attributes): pairs then read it from this table (the same formula, so the
+        # same float64 values).
+        values_a, code_a = np.unique(mentees.background, return_inverse=True)
+        values_b, code_b = np.unique(mentors.background, return_inverse=True)
+        self.background_table: FloatArray | None = None
+        if values_a.size * values_b.size <= _BACKGROUND_TABLE:
+            self.background_table = _background(
+                np.repeat(values_a, values_b.size), np.tile(values_b, values_a.size)
+            )
+            self.background_code_a = code_a.ravel().astype(np.int64) * values_b.size
+            self.background_code_b = code_b.ravel().astype(np.int64)
 
         self._embeddings: tuple[Any, Any, FloatArray, FloatArray] | None = None
+        self._mentor_texts: tuple[IntArray, npt.NDArray[np.float32]] | None = None
 
         requested = _index_pairs(requests, mentee_pos, mentor_pos)
         self.request_rows, self.request_cols = requested[:, 0], requested[:, 1]
@@ -417,6 +543,16 @@ class Scorer:
             norm_b = np.sqrt(np.einsum("ij,ij->i", b, b, dtype=np.float64))
             self._embeddings = (a, np.ascontiguousarray(b.T), norm_a, norm_b)
         return self._embeddings
+
+    def mentor_texts(self) -> tuple[IntArray, npt.NDArray[np.float32]]:
+        """(code of each mentor's quantised embedding, distinct embeddings as columns (256 x codes))."""
+        if self._mentor_texts is None:
+            _, qbt, _, _ = self.embeddings()
+            rows = np.ascontiguousarray(qbt.T)
+            keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+            _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+            self._mentor_texts = (codes.ravel().astype(np.int64), np.ascontiguousarray(qbt[:, first]))
+        return self._mentor_texts
 
     # Hard constraints ---------------------------------------------------------------------------------------
 
@@ -494,10 +630,12 @@ class Scorer:
         requested: BoolArray | None,
         slots_shared: FloatArray | None = None,
         language_shared: bool = False,
+        priority: bool = True,
     ) -> dict[str, FloatArray]:
         """Components of pairs (rows[k], cols[k]) from exact intermediates; None skips a component
         (`slots_shared`: the shared free slots when already counted; `language_shared`: every pair is
-        known to share a language)."""
+        known to share a language; `priority` False: no mentee of `rows` has priority, component left
+        out)."""
         a, b = self.mentees, self.mentors
         out: dict[str, FloatArray] = {}
         if interest_shared is not None:
@@ -515,26 +653,38 @@ class Scorer:
             out["language"] = np.ones(len(rows), np.float64)
         else:
             out["language"] = ((a.languages[rows] & b.languages[cols]) != 0).astype(np.float64)
-        bg_a, bg_b = a.background[rows], b.background[cols]
-        both = (bg_a != 0) & (bg_b != 0)
-        shared_bg = np.where(both, _popcount(bg_a & bg_b), 0).astype(np.float64)
-        out["background"] = _ratio(shared_bg, _popcount(bg_a | bg_b).astype(np.float64))
+        if self.background_table is not None:
+            key = self.background_code_a[rows] + self.background_code_b[cols]
+            out["background"] = self.background_table.take(key)
+        else:
+            out["background"] = _background(a.background[rows], b.background[cols])
         if embed_dot is not None:
             _, _, norm_a, norm_b = self.embeddings()
             out["semantic"] = np.clip(_ratio(embed_dot, norm_a[rows] * norm_b[cols]), 0.0, 1.0)
         if requested is not None:
             out["request"] = requested.astype(np.float64)
         assert a.priority is not None  # noqa: S101 - set in Side
-        out["priority"] = a.priority[rows].astype(np.float64)
+        if priority:
+            out["priority"] = a.priority[rows].astype(np.float64)
         return out
 
     def _score(self, components: dict[str, FloatArray], size: int) -> IntArray:
-        total = np.zeros(size, dtype=np.float64)
-        for name in COMPONENTS:  # fixed order: the same float sum in every path
+        # Fixed order: the same float sum in every path. Starting from the first term instead of 0.0,
+        # skipping "* 1.0" and leaving out components that are 0 for every pair (not in `components`; only
+        # `_score_task` does that) change no value (components are >= 0, so no -0.0 either).
+        total: FloatArray | None = None
+        for name in COMPONENTS:
             weight = getattr(self.weights, name)
-            if weight > 0:
-                total += weight * components[name]
-        return np.rint(total * SCORE_SCALE).astype(np.int64)
+            if weight > 0 and name in components:
+                term = components[name] if weight == 1.0 else weight * components[name]
+                if total is None:
+                    total = np.array(term, dtype=np.float64)
+                else:
+                    total += term
+        if total is None:
+            total = np.zeros(size, dtype=np.float64)
+        total *= SCORE_SCALE
+        return np.rint(total, out=total).astype(np.int64)
 
     def _needs(self, name: str) -> bool:
         return bool(getattr(self.weights, name) > 0)
@@ -642,33 +792,37 @@ class Scorer:
                 hit = (mentees[r] == pairs[:, 0]) & (mentors[k] == pairs[:, 1])
                 feasible[r[hit], k[hit]] = False
         flat = np.flatnonzero(feasible)
+        per_mentee = np.count_nonzero(feasible, axis=1)
         del feasible
-        local = flat // width
+        local = np.repeat(np.arange(len(mentees)), per_mentee)  # the row of each pair (no division)
         narrow = np.int32 if max(self.n, self.m) < 2**31 else np.int64  # 32-bit pair indexes: less memory
+        pos = flat - local * width
         rows: Any = mentees.astype(narrow)[local]
-        cols: Any = mentors.astype(narrow)[flat - local * width]
-        per_mentee = np.bincount(local, minlength=len(mentees))
-        del local
+        cols: Any = mentors.astype(narrow)[pos]
         if not len(rows):
             empty = np.zeros(0, np.int64)
             return empty, empty, empty, per_mentee
 
-        def gather(cross: _Cross, name: str) -> FloatArray | None:
+        def gather(cross: _Cross, name: str) -> Any:
             if not self._needs(name):
                 return None
-            return cross.block32(mentees, mentors).ravel().take(flat).astype(np.float64)
+            return cross.block32(mentees, mentors).ravel().take(flat)  # float32: promoted exactly
 
         embed_dot = None
         if self._needs("semantic"):
             qa, qbt, _, _ = self.embeddings()
-            embed_dot = (qa[mentees] @ qbt[:, mentors]).ravel().take(flat).astype(np.float64)
-        requested = None
-        if self._needs("request"):
-            requested = (
-                np.isin(rows * self.m + cols, self.request_keys)
-                if len(self.request_keys)
-                else np.zeros(len(rows), np.bool_)
-            )
+            codes, distinct = self.mentor_texts()
+            used, inverse = np.unique(codes[mentors], return_inverse=True)
+            if 2 * used.size <= width:  # many mentors share a text: multiply each distinct vector once
+                product = qa[mentees] @ distinct[:, used]  # exact (integer sums below 2**24), same values
+                embed_dot = product.ravel().take(local * used.size + inverse[pos])
+            else:
+                embed_dot = (qa[mentees] @ qbt[:, mentors]).ravel().take(flat)
+        del local, pos
+        requested = None  # without any request the component is 0 everywhere: left out of the sum
+        if self._needs("request") and len(self.request_keys):
+            requested = np.isin(rows * self.m + cols, self.request_keys)
+        assert a.priority is not None  # noqa: S101 - set in Side
         components = self._components(
             rows,
             cols,
@@ -677,8 +831,9 @@ class Scorer:
             gather(self.subject_cross, "subjects"),
             embed_dot,
             requested,
-            slots_shared=shared.ravel().take(flat).astype(np.float64),
+            slots_shared=shared.ravel().take(flat),  # uint8
             language_shared=c.shared_language,
+            priority=bool(a.priority[mentees].any()),  # else 0 everywhere: left out of the sum
         )
         score: Any = self._score(components, len(rows))
         if len(score) and -(2**31) < int(score.min()) and int(score.max()) < 2**31:
@@ -703,6 +858,7 @@ class Scorer:
         """
         if self.m and (self.mentees.embeddings is not None or self._needs("semantic")):
             self.embeddings()  # once, before the threads start
+            self.mentor_texts()
         tasks: list[tuple[IntArray, IntArray]] = []
         if full_exclusions:
             for mentees, mentors in self.blocks():
@@ -762,6 +918,50 @@ class Scorer:
                 left_out = np.sort(np.concatenate(partial))
                 exclusions[left_out] = self.exclusions_for(left_out, chunk_cells)
         return ScoredPairs(out_rows, out_cols, out_score, exclusions, counts)
+
+    def score_compact(
+        self,
+        chunk_cells: int = DEFAULT_CHUNK_CELLS,
+        *,
+        threads: int = DEFAULT_THREADS,
+        progress: Callable[[float], None] | None = None,
+    ) -> CompactScores:
+        """`score(full_exclusions=False)` into the compact per-component form (`CompactScores`): the same
+        pairs and scores, about 4 bytes a pair instead of 16, and no global placement pass."""
+        if self.m and (self.mentees.embeddings is not None or self._needs("semantic")):
+            self.embeddings()  # once, before the threads start
+            self.mentor_texts()
+        mentee_label, mentor_label = _components(self)
+        components = int(max(mentee_label.max(initial=-1), mentor_label.max(initial=-1))) + 1
+        order_b = np.argsort(mentor_label, kind="stable")
+        starts_b = np.searchsorted(mentor_label[order_b], np.arange(components + 1))
+        local_b = np.empty(self.m, np.int64)  # mentor -> index inside its component
+        local_b[order_b] = np.arange(self.m) - np.repeat(starts_b[:-1], np.diff(starts_b))
+        wide = np.diff(starts_b) >= 2**16
+        tasks = self._fast_tasks(min(chunk_cells, _FAST_CHUNK_CELLS))
+        Part = tuple[IntArray, IntArray, npt.NDArray[np.integer], npt.NDArray[np.integer]]
+
+        def score_task(task: tuple[IntArray, IntArray]) -> Part:
+            mentees, mentors = task
+            _, cols, score, per_mentee = self._score_task(mentees, mentors)
+            local: Any = local_b[cols].astype(np.int32 if wide[mentee_label[mentees[0]]] else np.uint16)
+            if len(score) and int(score.max()) < 2**15:  # scores are >= 0
+                score = score.astype(np.int16)  # (16-bit signed: the certificate then works in 16 bits)
+            return mentees, per_mentee, local, score
+
+        cells = sum(len(i) * len(j) for i, j in tasks) or 1
+        parts: list[Part] = []
+        done = 0
+        counts = np.zeros(self.n, dtype=np.int64)
+        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+            for (mentees, mentors), part in zip(tasks, pool.map(score_task, tasks), strict=True):
+                counts[mentees] += part[1]
+                if len(part[2]):
+                    parts.append(part)
+                done += len(mentees) * len(mentors)
+                if progress is not None:
+                    progress(done / cells)
+        return CompactScores(self.n, self.m, components, mentee_label, mentor_label, counts, parts)
 
     def exclusions_for(self, mentees: IntArray, chunk_cells: int = DEFAULT_CHUNK_CELLS) -> IntArray:
         """Exact exclusion counts over every mentor for the given mentees (a pass over all their cells)."""
@@ -963,6 +1163,25 @@ def _solve_pruned(
     )
 
 
+def _solve_compact(
+    scorer: Scorer, compact: CompactScores, mode: Mode, progress: Callable[[float], None]
+) -> assignment.Solution:
+    """max_total / max_matched without locks by `pruning.solve_groups` on the compact pairs: the same
+    result as `_solve_pruned` on `compact.to_scored()`."""
+    capacity = scorer.mentors.capacity
+    assert capacity is not None  # noqa: S101 - set in Side
+    assignment._validate(assignment.Problem(scorer.n, capacity.tolist(), [], mode=mode))
+    large = pruning.solve_groups(
+        compact.groups(release=True),
+        scorer.n,
+        capacity,
+        components=compact.components,
+        mode=mode,
+        progress=progress,
+    )
+    return large.solution
+
+
 def match(
     mentees: Side,
     mentors: Side,
@@ -998,46 +1217,53 @@ def match(
 
     report(0.0)
     scorer = Scorer(mentees, mentors, weights, constraints, requests)
-    scored = scorer.score(chunk_cells, full_exclusions=False, progress=lambda f: report(0.6 * f))
+    compact = scorer.score_compact(chunk_cells, progress=lambda f: report(0.6 * f))
     unknown = [
         pair for pair in locked if pair[0] not in scorer.mentee_pos or pair[1] not in scorer.mentor_pos
     ]
     if unknown:
         raise ValueError(f"locked pairs name unknown people: {sorted(unknown)}")
     lock_index = sorted({(scorer.mentee_pos[a], scorer.mentor_pos[b]) for a, b in locked})
-    warnings = []
-    locks: list[tuple[int, int, int]] = []
-    for (i, j), listed in zip(lock_index, _listed_scores(scored, lock_index, len(mentors)), strict=True):
-        if listed is None:
-            masks = scorer.constraint_masks(i, i + 1)
-            broken = [name for name in CONSTRAINTS if name in masks and not masks[name][0, j]]
-            listed = scorer.breakdowns([(i, j)])[0].score
-            warnings.append(
-                f"locked pair {mentees.ids[i]} - {mentors.ids[j]} kept although: "
-                + ", ".join(CONSTRAINT_LABELS[name] for name in broken)
-            )
-        locks.append((i, j, listed))
     pruned = mode in ("max_total", "max_matched") and (
-        solver == "pruned" or (solver == "auto" and len(scored) > LARGE_PAIRS)
+        solver == "pruned" or (solver == "auto" and len(compact) > LARGE_PAIRS)
     )
-    if pruned:
-        solution = _solve_pruned(scorer, scored, locks, mode, lambda f: report(0.6 + 0.35 * f))
+    feasible_count, feasible_pairs = compact.feasible_count, len(compact)
+    warnings = []
+    if pruned and not lock_index:  # the certified solver reads the compact pairs (no global copy)
+        solution = _solve_compact(scorer, compact, mode, lambda f: report(0.6 + 0.35 * f))
     else:
-        pairs = list(zip(scored.rows.tolist(), scored.cols.tolist(), scored.score.tolist(), strict=True))
-        listed_keys = {(i, j) for i, j, _ in pairs}
-        pairs += [p for p in locks if (p[0], p[1]) not in listed_keys]
-        mentee_ranks, mentor_ranks = _stable_ranks(scored) if mode == "stable" else ({}, {})
-        assert mentors.capacity is not None  # noqa: S101 - set in Side
-        problem = assignment.Problem(
-            mentee_count=len(mentees),
-            capacities=mentors.capacity.tolist(),
-            pairs=pairs,
-            locked=lock_index,
-            mode=mode,
-            mentee_ranks=mentee_ranks,
-            mentor_ranks=mentor_ranks,
-        )
-        solution = assignment.solve(problem)
+        scored = compact.to_scored()
+        del compact
+        locks: list[tuple[int, int, int]] = []
+        for (i, j), listed in zip(lock_index, _listed_scores(scored, lock_index, len(mentors)), strict=True):
+            if listed is None:
+                masks = scorer.constraint_masks(i, i + 1)
+                broken = [name for name in CONSTRAINTS if name in masks and not masks[name][0, j]]
+                listed = scorer.breakdowns([(i, j)])[0].score
+                warnings.append(
+                    f"locked pair {mentees.ids[i]} - {mentors.ids[j]} kept although: "
+                    + ", ".join(CONSTRAINT_LABELS[name] for name in broken)
+                )
+            locks.append((i, j, listed))
+        if pruned:
+            solution = _solve_pruned(scorer, scored, locks, mode, lambda f: report(0.6 + 0.35 * f))
+        else:
+            pairs = list(zip(scored.rows.tolist(), scored.cols.tolist(), scored.score.tolist(), strict=True))
+            listed_keys = {(i, j) for i, j, _ in pairs}
+            pairs += [p for p in locks if (p[0], p[1]) not in listed_keys]
+            mentee_ranks, mentor_ranks = _stable_ranks(scored) if mode == "stable" else ({}, {})
+            assert mentors.capacity is not None  # noqa: S101 - set in Side
+            problem = assignment.Problem(
+                mentee_count=len(mentees),
+                capacities=mentors.capacity.tolist(),
+                pairs=pairs,
+                locked=lock_index,
+                mode=mode,
+                mentee_ranks=mentee_ranks,
+                mentor_ranks=mentor_ranks,
+            )
+            solution = assignment.solve(problem)
+        del scored
     report(0.95)
     chosen = [(i, j) for i, j, _ in solution.assignments]
     lock_set = set(lock_index)
@@ -1054,13 +1280,13 @@ def match(
         for b in scorer.breakdowns(chosen)
     ]
     unmatched = []
-    no_pair = [i for i in solution.unmatched if scored.feasible_count[i] == 0]
+    no_pair = [i for i in solution.unmatched if feasible_count[i] == 0]
     # Exact counts over every mentor, for the few mentees with no feasible mentor at all.
     exclusions = dict(
         zip(no_pair, scorer.exclusions_for(np.array(no_pair, dtype=np.int64), chunk_cells), strict=True)
     )
     for i in solution.unmatched:
-        if scored.feasible_count[i] == 0:
+        if feasible_count[i] == 0:
             k = int(np.argmax(exclusions[i]))
             name, count = CONSTRAINTS[k], int(exclusions[i][k])
             message = (
@@ -1077,7 +1303,7 @@ def match(
         unmatched=unmatched,
         total=solution.total,
         optimal=solution.optimal,
-        feasible_pairs=len(scored),
+        feasible_pairs=feasible_pairs,
         warnings=warnings,
         gap_bound=solution.gap_bound,
     )

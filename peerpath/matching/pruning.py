@@ -41,7 +41,8 @@ below capacity for mentors with flow; only idle mentors can be clipped up to 0, 
 u_i + v_j >= s_ij while their pairs are all unused. That is dual feasibility on K plus complementary
 slackness, so D(u, v) = total on K. (Mentors of capacity 0 take no pairs; their pairs are dropped.)
 
-``solve_by_components`` (what the engine calls) runs this per independent component (school groups no
+``solve_by_components`` (and ``solve_groups``, the same on pairs already split into components in a compact
+local form: what the engine calls without locked pairs) runs this per independent component (school groups no
 pair joins), with exact integer weights that add the exact solver's tie rule and, for ``max_matched``, a
 per-pair bonus that makes one more match outweigh any score difference.
 
@@ -253,6 +254,11 @@ def _ranges(starts: IntArray, counts: IntArray) -> IntArray:
     return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
 
 
+def _ranges_starts(counts: IntArray) -> IntArray:
+    """Start of each run in the concatenation of runs of the given (positive) lengths."""
+    return np.cumsum(counts) - counts
+
+
 def _row_chunks(indptr: IntArray, cells: int) -> list[tuple[int, int]]:
     """Row ranges [r0, r1) of about `cells` pairs each (a longer row is a chunk of its own). Passes over
     the pairs go chunk by chunk so that their temporaries stay small: cached, and not fresh memory pages."""
@@ -356,15 +362,18 @@ def _solve_rows(
         # 4. Certificate: every row's best reduced profit max_j (w_ij - v_j) against u_i, in one pass.
         worst[:] = 0
         count = 0
-        found: list[tuple[IntArray, IntArray]] = []
+        found: list[IntArray] = []  # positions of each chunk's worst violators, up to k per row
         if narrow and int(v.max(initial=0)) >= 2**30:
             narrow = False
+        # 16 bits when weights and prices are below 2**15 (then so is every |w_ij - v_j|)
+        small = narrow and max_w < 2**15 and int(v.max(initial=0)) < 2**15
+        work = np.int16 if small else np.int32
         # indexed like `cols` (other components' stale entries in col_local are never read: clip them)
         prices = v if col_local is None else np.take(v, col_local, mode="clip")
-        prices = prices.astype(np.int32) if narrow else prices
+        prices = prices.astype(work) if narrow else prices
         for (r0, r1), rows in zip(chunks, chunk_rows, strict=True):
             a, b = int(indptr[r0]), int(indptr[r1])
-            reduced = buffer[: b - a].view(np.int32)[: b - a] if narrow else buffer[: b - a]
+            reduced = buffer[: b - a].view(work)[: b - a] if narrow else buffer[: b - a]
             np.take(prices, cols[a:b], out=reduced)
             np.subtract(weights[a:b], reduced, out=reduced, casting="unsafe")  # w_ij - v_j, exact
             excess = np.maximum.reduceat(reduced, indptr[rows] - a).astype(np.int64) - u[rows]
@@ -374,23 +383,22 @@ def _solve_rows(
                 idx = _ranges(indptr[bad] - a, counts[bad])
                 slack = reduced[idx].astype(np.int64) - np.repeat(u[bad], counts[bad])
                 hit = slack > 0
-                found.append((idx[hit] + a, slack[hit]))
-        if found:
-            bad_pos = np.concatenate([x[0] for x in found])
-            bad_slack = np.concatenate([x[1] for x in found])
-            count = int(bad_pos.size)
+                idx, slack = idx[hit], slack[hit]
+                count += int(idx.size)
+                # Only the worst k violators of a row can join the candidates: select them per chunk
+                # (rows never straddle chunks, so this is the same selection as over all violators).
+                bad_indptr = np.zeros(bad.size + 1, np.int64)
+                np.cumsum(
+                    np.add.reduceat(hit, _ranges_starts(counts[bad]), dtype=np.int64), out=bad_indptr[1:]
+                )
+                found.append(idx[_top_k_rows(bad_indptr, slack, k)] + a)
         seconds["certify"] += time.perf_counter() - t1
         violations.append(count)
         out_of_time = time_limit is not None and time.perf_counter() - start > time_limit
         if count == 0 or rounds >= max_rounds or out_of_time:
             break
         # The worst violators, up to k per mentee, join the candidates (kept pairs never violate).
-        bad_indptr = np.zeros(n + 1, np.int64)
-        np.cumsum(
-            np.bincount(np.searchsorted(indptr, bad_pos, side="right") - 1, minlength=n), out=bad_indptr[1:]
-        )
-        add = _top_k_rows(bad_indptr, bad_slack, k)
-        keep = np.sort(np.concatenate([keep, bad_pos[add]]))
+        keep = np.sort(np.concatenate([keep, *found]))
     chosen = keep[used]
     primal = int(np.asarray(weights[chosen], np.int64).sum())
     u_full = u + worst  # repaired: now u_i + v_j >= w_ij holds on every pair
@@ -622,6 +630,30 @@ def _tie_weights(
     return np.asarray(base, np.int64) * k + tie, k
 
 
+def _solve_group(
+    indptr: IntArray,
+    cols: npt.NDArray[np.integer],
+    base: npt.NDArray[np.integer],
+    cap: IntArray,
+    col_local: IntArray | None,
+    mode: str,
+    k: int,
+    max_rounds: int,
+    time_limit: float | None,
+) -> tuple[IntArray, Certificate, int]:
+    """One component: exact weights for `mode` (see ``solve_by_components``), then ``_solve_rows``.
+    Without `col_local`, `cols` are already the mentors' indexes in `cap`. Returns (positions of the chosen
+    pairs, certificate, K)."""
+    if mode == "max_matched":
+        most = min(indptr.size - 1, int(cap.sum()))
+        bonus = most * int(np.max(base)) + 1
+        base = np.asarray(base, np.int64) + bonus
+    identity = np.arange(cap.size, dtype=np.int64) if col_local is None else col_local
+    weights, big = _tie_weights(indptr, cols, identity, base, cap.size)
+    picked, cert = _solve_rows(indptr, cols, weights, cap, k, max_rounds, time_limit, col_local=col_local)
+    return picked, cert, big
+
+
 @dataclass
 class LargeResult:
     solution: Solution
@@ -715,18 +747,11 @@ def solve_by_components(
             comp_c = np.concatenate([c[a:b] for a, b in runs])
             base = np.concatenate([s[a:b] for a, b in runs], dtype=narrow)
             del runs
-        bonus = 0
-        if mode == "max_matched":
-            most = min(mentees.size, int(cap[mentors].sum()))
-            bonus = most * int(np.max(base)) + 1
-            base = np.asarray(base, np.int64) + bonus
-        weights, big = _tie_weights(local_indptr, comp_c, local, base, mentors.size)
-        del base
         left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
-        picked, cert = _solve_rows(
-            local_indptr, comp_c, weights, cap[mentors], k, max_rounds, left, col_local=local
+        picked, cert, big = _solve_group(
+            local_indptr, comp_c, base, cap[mentors], local, mode, k, max_rounds, left
         )
-        del weights, comp_c
+        del base, comp_c
         if offset is not None:
             where = picked + offset
         else:  # position inside the component -> (mentee, rank in its row) -> global position
@@ -739,6 +764,20 @@ def solve_by_components(
         worst_gap = max(worst_gap, cert.gap)
         if progress is not None:
             progress((t + 1) / labels.size)
+    return _combine(chosen, certificates, n, mode, all_optimal, upper, worst_gap, int(labels.size))
+
+
+def _combine(
+    chosen: list[tuple[IntArray, IntArray, IntArray]],
+    certificates: list[Certificate],
+    n: int,
+    mode: str,
+    all_optimal: bool,
+    upper: int,
+    worst_gap: float,
+    components: int,
+) -> LargeResult:
+    """The components' chosen (mentee, mentor, score) arrays as one solution."""
     ar = np.concatenate([x[0] for x in chosen]) if chosen else np.zeros(0, np.int64)
     ac = np.concatenate([x[1] for x in chosen]) if chosen else np.zeros(0, np.int64)
     asc = np.concatenate([x[2] for x in chosen]) if chosen else np.zeros(0, np.int64)
@@ -762,4 +801,69 @@ def solve_by_components(
         reasons={},
         bottleneck=min((x for _, _, x in assignments), default=None),
     )
-    return LargeResult(solution, certificates, int(labels.size))
+    return LargeResult(solution, certificates, components)
+
+
+@dataclass
+class Group:
+    """One independent component's feasible pairs, row-sorted, with local indexes (``solve_groups``).
+
+    Row r is mentee ``mentees[r]`` (global indexes, ascending); its pairs are positions
+    indptr[r]..indptr[r + 1] - 1, mentor ``mentors[cols[p]]`` (``mentors`` ascending, so local order is
+    global order), score ``scores[p]`` (>= 0). Mentors of capacity 0 may be listed but must have no pairs.
+    """
+
+    mentees: IntArray
+    mentors: IntArray
+    indptr: IntArray
+    cols: npt.NDArray[np.integer]  # local mentor index (uint16 while the component has < 2**16 mentors)
+    scores: npt.NDArray[np.integer]  # narrow integer type
+
+
+def solve_groups(
+    groups: Iterable[Group],
+    n_mentees: int,
+    capacities: npt.ArrayLike,
+    *,
+    components: int,
+    mode: str = "max_total",
+    k: int = 6,
+    max_rounds: int = 20,
+    time_limit: float | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> LargeResult:
+    """``solve_by_components`` on pairs already split into components (`components` of them, in label
+    order), in their compact local form: the same weights, candidates, prices and result, without a global
+    copy of the pairs (groups may be built one at a time by a generator)."""
+    if mode not in ("max_total", "max_matched"):
+        raise ProblemError(f"solve_groups supports max_total and max_matched, got {mode!r}")
+    n = int(n_mentees)
+    cap = np.asarray(capacities, dtype=np.int64).ravel()
+    chosen: list[tuple[IntArray, IntArray, IntArray]] = []
+    certificates: list[Certificate] = []
+    upper = 0
+    worst_gap = 0.0
+    all_optimal = True
+    start = time.perf_counter()
+    for t, group in enumerate(groups):
+        if int(group.indptr[-1]) > 0:
+            left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
+            picked, cert, big = _solve_group(
+                group.indptr, group.cols, group.scores, cap[group.mentors], None, mode, k, max_rounds, left
+            )
+            row = np.searchsorted(group.indptr, picked, side="right") - 1
+            chosen.append(
+                (
+                    _as64(group.mentees[row]),
+                    _as64(group.mentors[_as64(group.cols[picked])]),
+                    _as64(group.scores[picked]),
+                )
+            )
+            certificates.append(cert)
+            all_optimal &= cert.optimal
+            upper += cert.dual // big
+            worst_gap = max(worst_gap, cert.gap)
+        del group  # before the next one is built
+        if progress is not None:
+            progress((t + 1) / max(components, 1))
+    return _combine(chosen, certificates, n, mode, all_optimal, upper, worst_gap, components)

@@ -2,6 +2,7 @@
 
 import itertools
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -549,13 +550,16 @@ def test_pruned_solver_equals_exact_solver_and_scipy(
 def test_large_instances_go_to_the_pruned_solver(monkeypatch: pytest.MonkeyPatch) -> None:
     mentees, mentors = generate_school(60, 50, seed=8)
     calls: list[int] = []
-    original = pruning.solve_by_components
 
-    def spy(*args: object, **kwargs: object) -> object:
-        calls.append(1)
-        return original(*args, **kwargs)  # type: ignore[arg-type]
+    def spy(original: Any) -> Any:
+        def call(*args: object, **kwargs: object) -> object:
+            calls.append(1)
+            return original(*args, **kwargs)
 
-    monkeypatch.setattr(pruning, "solve_by_components", spy)
+        return call
+
+    monkeypatch.setattr(pruning, "solve_by_components", spy(pruning.solve_by_components))
+    monkeypatch.setattr(pruning, "solve_groups", spy(pruning.solve_groups))  # the compact form (no locks)
     monkeypatch.setattr(engine, "LARGE_PAIRS", 10)
     big = match(mentees, mentors, Weights(), Constraints())
     assert calls == [1]
@@ -601,3 +605,70 @@ def test_thousand_mentees_match_is_the_exact_optimum() -> None:
         assert result.total == dense_best(
             scored.rows, scored.cols, scored.score, n, mentors.capacity.tolist()
         )
+
+
+@pytest.mark.parametrize("seed", [3, 21])
+def test_compact_scores_equal_scored_pairs(seed: int) -> None:
+    mentees, mentors = generate_school(300, 260, seed, school_size=80)
+    assert mentors.texts is not None
+    mentors = replace(mentors, texts=[mentors.texts[j % 9] for j in range(len(mentors))])  # shared texts
+    constraints = Constraints(allowed_school_pairs=frozenset({(0, 1)}), forbidden=frozenset({("e0", "r0")}))
+    scorer = Scorer(mentees, mentors, Weights(), constraints)
+    fast = scorer.score(50_000, full_exclusions=False)
+    compact = scorer.score_compact(50_000)
+    again = compact.to_scored()
+    assert len(compact) == len(fast)
+    full = scorer.score(50_000, full_exclusions=True)  # every product taken directly (no shared texts)
+    codes, _ = scorer.mentor_texts()
+    assert np.unique(codes).size * 4 < len(mentors)  # the fast path multiplies shared texts once
+    for name in ("rows", "cols", "score", "feasible_count"):
+        assert np.array_equal(getattr(full, name), getattr(fast, name)), name
+    for name in ("rows", "cols", "score", "exclusions", "feasible_count"):
+        assert np.array_equal(getattr(again, name), getattr(fast, name)), name
+    seen = 0
+    for group in compact.groups():
+        rows = np.repeat(group.mentees, np.diff(group.indptr))
+        keys = rows * len(mentors) + group.mentors[group.cols.astype(np.int64)]
+        at = np.searchsorted(fast.rows.astype(np.int64) * len(mentors) + fast.cols, keys)
+        assert np.array_equal(fast.score[at], group.scores)
+        seen += len(keys)
+    assert seen == len(fast)
+
+
+@pytest.mark.parametrize("mode", ["max_total", "max_matched"])
+def test_compact_solver_equals_solver_on_all_pairs(mode: str) -> None:
+    mentees, mentors = generate_school(400, 330, 5, school_size=90)
+    assert mentors.capacity is not None
+    mentors.capacity[::7] = 0
+    scorer = Scorer(mentees, mentors, Weights(), Constraints())
+    scored = scorer.score(full_exclusions=False)
+    label_a, label_b = engine._components(scorer)
+    full = pruning.solve_by_components(
+        scored.rows, scored.cols, scored.score, len(mentees), mentors.capacity,
+        mentee_component=label_a, mentor_component=label_b, mode=mode, k=2,
+    )  # fmt: skip
+    compact = scorer.score_compact()
+    grouped = pruning.solve_groups(
+        compact.groups(release=True), len(mentees), mentors.capacity, components=compact.components,
+        mode=mode, k=2,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="released"):
+        compact.to_scored()  # solve_groups consumed the released pairs
+    assert grouped.solution.optimal
+    assert full.solution.optimal
+    assert grouped.solution.assignments == full.solution.assignments
+    assert grouped.solution.total == full.solution.total
+
+
+def test_background_table_equals_the_formula() -> None:
+    mentees, mentors = generate_school(200, 180, 4)
+    scorer = Scorer(mentees, mentors, Weights(), NO_CONSTRAINTS)
+    assert scorer.background_table is not None
+    rows = np.repeat(np.arange(200), 180)
+    cols = np.tile(np.arange(180), 200)
+    table = scorer._components(rows, cols, None, None, None, None, None)["background"]
+    scorer.background_table = None
+    plain = scorer._components(rows, cols, None, None, None, None, None)["background"]
+    assert np.array_equal(table, plain)
+    assert (plain > 0).any()
+    assert (plain < 1).any()
