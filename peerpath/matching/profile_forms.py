@@ -12,7 +12,7 @@ from peerpath.core.forms import split_tags
 from peerpath.matching.features import BACKGROUND_CHOICES, GOAL_CHOICES
 from peerpath.matching.models import InterestTag, Preference, Profile
 from peerpath.programs.models import Participant, ParticipantRole, Program
-from peerpath.recruitment.forms import AVAILABILITY_CHOICES, SUBJECT_LEVELS, AvailabilityGridForm, split_lines
+from peerpath.recruitment.forms import SUBJECT_LEVELS, AvailabilityGridForm, split_lines
 
 MAX_INTERESTS = 20
 TAG_MAX_LENGTH = 60  # InterestTag.name's max_length
@@ -43,18 +43,6 @@ class ProfileForm(AvailabilityGridForm):
     goals = forms.MultipleChoiceField(
         label=_("What would you like help with?"),
         choices=GOAL_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    languages = forms.CharField(
-        label=_("Languages you speak"),
-        max_length=300,
-        required=False,
-        help_text=_("Separate them with commas, for example: English, Spanish."),
-    )
-    availability = forms.MultipleChoiceField(
-        label=_("When are you free each week?"),
-        choices=AVAILABILITY_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -158,9 +146,6 @@ class ProfileForm(AvailabilityGridForm):
 
     def clean_other_interests(self) -> list[str]:
         return split_tags(self.cleaned_data.get("other_interests", ""))
-
-    def clean_languages(self) -> list[str]:
-        return [tag.capitalize() for tag in split_tags(self.cleaned_data.get("languages", ""))]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -100,8 +100,21 @@ PROFILE_FIELDS = ("interests", "goals", "languages", "availability", "about")
 
 
 class AvailabilityGridForm(forms.Form):
-    """A form with an `availability` field laid out as the weekly grid (days x school periods): the
-    application form and the matching profile form, rendered by templates/includes/availability_grid.html."""
+    """Languages and the weekly availability grid (days x school periods), shared by the application form
+    and the matching profile form; the grid is rendered by templates/includes/availability_grid.html."""
+
+    languages = forms.CharField(
+        label=_("Languages you speak"),
+        max_length=300,
+        required=False,
+        help_text=_("Separate them with commas, for example: English, Spanish."),
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("When are you free each week?"),
+        choices=AVAILABILITY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def availability_grid(self) -> list[tuple[str, list[dict[str, Any]]]]:
         """Rows of the weekly grid (one per day), each cell a checkbox the template lays out."""
@@ -130,6 +143,9 @@ class AvailabilityGridForm(forms.Form):
     def slot_labels(self) -> list[str]:
         return [str(label) for _slot, label in SLOTS]
 
+    def clean_languages(self) -> list[str]:
+        return [tag.capitalize() for tag in split_tags(self.cleaned_data.get("languages", ""))]
+
 
 class ApplicationForm(AvailabilityGridForm):
     """A program's questions for one role, then the profile that matching reads."""
@@ -146,18 +162,6 @@ class ApplicationForm(AvailabilityGridForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One goal per line."),
-    )
-    languages = forms.CharField(
-        label=_("Languages you speak"),
-        max_length=300,
-        required=False,
-        help_text=_("Separate them with commas, for example: English, Spanish."),
-    )
-    availability = forms.MultipleChoiceField(
-        label=_("When are you free each week?"),
-        choices=AVAILABILITY_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
     )
     first_generation = forms.ChoiceField(
         label=_("Would you be the first in your family to go to college or university?"),
@@ -247,9 +251,6 @@ class ApplicationForm(AvailabilityGridForm):
         if len(tags) > MAX_TAGS:
             raise forms.ValidationError(_("Please name at most %(max)s interests.") % {"max": MAX_TAGS})
         return tags
-
-    def clean_languages(self) -> list[str]:
-        return [tag.capitalize() for tag in split_tags(self.cleaned_data.get("languages", ""))]
 
     def clean_home_languages(self) -> list[str]:
         return [tag.capitalize() for tag in split_tags(self.cleaned_data.get("home_languages", ""))]
