@@ -212,6 +212,8 @@ def _side(
     capacity: list[int] | None = None,
 ) -> engine.Side:
     goals = {key: k for k, key in enumerate(GOAL_KEYS)}
+    slots = {key: k for k, key in enumerate(SLOT_KEYS)}
+    background = {key: k for k, key in enumerate(BACKGROUND_KEYS)}
     return engine.Side(
         ids=ids,
         grade=np.array([p.grade if p.grade is not None else -100 for p in people], dtype=np.int64),
@@ -221,14 +223,12 @@ def _side(
         subjects=_tags(subject_rows, subjects),
         languages=np.array([_mask(_languages(p.profile), languages) for p in people], dtype=np.uint64),
         availability=np.array(
-            [_mask(p.profile.availability or [], {k: i for i, k in enumerate(SLOT_KEYS)}) for p in people],
+            [_mask(p.profile.availability or [], slots) for p in people],
             dtype=np.uint64,
         ),
         background=np.array(
             [
-                _mask(p.profile.background or [], {k: i for i, k in enumerate(BACKGROUND_KEYS)})
-                if p.profile.background_opt_in
-                else 0
+                _mask(p.profile.background or [], background) if p.profile.background_opt_in else 0
                 for p in people
             ],
             dtype=np.uint64,
@@ -239,11 +239,11 @@ def _side(
     )
 
 
-def _mentor_capacity(program: Program, profile: Profile) -> int:
-    if program.model == Program.Model.GROUP:
-        return profile.capacity or program.mentor_capacity or 1
-    if program.model == Program.Model.PEER_TUTORING:
-        return profile.capacity or program.mentor_capacity or 1
+def mentor_places(program: Program, profile: Profile | None) -> int:
+    """How many mentees a mentor takes: one, or in group mentoring and peer tutoring the mentor's own
+    number (on the profile) or else the program's group size."""
+    if program.model in (Program.Model.GROUP, Program.Model.PEER_TUTORING):
+        return (profile.capacity if profile else None) or program.mentor_capacity or 1
     return 1
 
 
@@ -268,7 +268,6 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
         people_by_role[p.role].append(person)
     mentor_people = people_by_role[ParticipantRole.MENTOR]
     mentee_people = people_by_role[ParticipantRole.MENTEE]
-    user_ids = [p.participant.user_id for p in mentor_people + mentee_people]
 
     # Open matches use up places (and, outside tutoring, take the mentee out of the pool); closed ones
     # give the rematch priority and the never-rematch pairs (across all cohorts of the program).
@@ -326,7 +325,7 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
         subjects=subjects,
         subject_rows=[_subject_levels(p.profile, TEACH_LEVELS) for p in mentor_people],
         capacity=[
-            max(0, _mentor_capacity(program, p.profile) - open_load[p.participant.user_id])
+            max(0, mentor_places(program, p.profile) - open_load[p.participant.user_id])
             for p in mentor_people
         ],
     )
@@ -393,7 +392,6 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
     ]
     inputs.priority = {key for user_id in closed_mentees for key in keys_of.get(user_id, [])}
     inputs.mentees.priority = np.array([key in inputs.priority for key in mentees.ids], dtype=np.bool_)
-    del user_ids
     return inputs
 
 

@@ -11,6 +11,7 @@ from django.db.models import Case, QuerySet, When
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import Membership
+from peerpath.matching.features import mentor_places
 from peerpath.matching.models import MatchRound, Proposal
 from peerpath.matching.reasons import COMPONENT_LABELS, breakdown, reasons, unmatched_message
 from peerpath.programs.models import Participant, Program
@@ -98,15 +99,14 @@ def review(round: MatchRound) -> Review:
         .select_related("user", "profile")
         .order_by("user__last_name", "user__first_name", "user_id")
     )
-    takes_groups = program.model in (Program.Model.GROUP, Program.Model.PEER_TUTORING)
-    mentor_load = []
-    for participant in mentors:
-        profile = getattr(participant, "profile", None)
-        places = 1
-        if takes_groups:
-            places = (profile.capacity if profile else None) or program.mentor_capacity or 1
-        proposed = load.get(participant.user_id, 0)
-        mentor_load.append({"user": participant.user, "proposed": proposed, "places": places})
+    mentor_load = [
+        {
+            "user": participant.user,
+            "proposed": load.get(participant.user_id, 0),
+            "places": mentor_places(program, getattr(participant, "profile", None)),
+        }
+        for participant in mentors
+    ]
 
     # Coverage per subgroup: grade and school (from memberships at the program's schools).
     mentee_ids = {mentee for mentee, *_rest in lines}

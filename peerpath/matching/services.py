@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -256,9 +256,7 @@ def _unmatched_reason(unmatched: engine.Unmatched) -> str:
     return unmatched.constraint or "no_mentors"
 
 
-def start_round(
-    *, cohort: Cohort, actor: Any, previous: MatchRound | None = None, **kwargs: Any
-) -> MatchRound:
+def start_round(*, cohort: Cohort, actor: Any, previous: MatchRound | None = None) -> MatchRound:
     """Create a round and run it: at once for a small cohort, as a background task for a large one."""
     round = rerun_round(round=previous, actor=actor) if previous else create_round(cohort=cohort, actor=actor)
     size = cohort.participants.count()
@@ -317,8 +315,6 @@ def exclude_person(*, round: MatchRound, user_id: int, actor: Any) -> int:
     excluded.add(int(user_id))
     round.config = {**round.config, "excluded": sorted(excluded)}
     round.save(update_fields=["config", "updated"])
-    from django.db.models import Q
-
     return (
         round.proposals.filter(Q(mentee_id=user_id) | Q(mentor_id=user_id), mentor__isnull=False)
         .exclude(decision=Proposal.Decision.REJECTED)
