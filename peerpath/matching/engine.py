@@ -28,6 +28,7 @@ directly when no pair is locked; otherwise it converts it to `ScoredPairs`. Smal
 """
 
 import math
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,8 +38,9 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
+from threadpoolctl import threadpool_limits
 
-from peerpath.matching import assignment, pruning, semantic
+from peerpath.matching import assignment, kernels, pruning, semantic
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -513,7 +515,9 @@ class Scorer:
             self.background_code_b = code_b.ravel().astype(np.int64)
 
         self._embeddings: tuple[Any, Any, FloatArray, FloatArray] | None = None
-        self._mentor_texts: tuple[IntArray, npt.NDArray[np.float32]] | None = None
+        self._kernel: dict[str, Any] | None = None
+        self._embed_rows_b: npt.NDArray[np.float32] | None = None
+        self._gathered = threading.local()  # per scoring thread: the last block's mentor vectors
 
         requested = _index_pairs(requests, mentee_pos, mentor_pos)
         self.request_rows, self.request_cols = requested[:, 0], requested[:, 1]
@@ -543,16 +547,6 @@ class Scorer:
             norm_b = np.sqrt(np.einsum("ij,ij->i", b, b, dtype=np.float64))
             self._embeddings = (a, np.ascontiguousarray(b.T), norm_a, norm_b)
         return self._embeddings
-
-    def mentor_texts(self) -> tuple[IntArray, npt.NDArray[np.float32]]:
-        """(code of each mentor's quantised embedding, distinct embeddings as columns (256 x codes))."""
-        if self._mentor_texts is None:
-            _, qbt, _, _ = self.embeddings()
-            rows = np.ascontiguousarray(qbt.T)
-            keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
-            _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
-            self._mentor_texts = (codes.ravel().astype(np.int64), np.ascontiguousarray(qbt[:, first]))
-        return self._mentor_texts
 
     # Hard constraints ---------------------------------------------------------------------------------------
 
@@ -768,77 +762,98 @@ class Scorer:
                     tasks += [(group_a[lo : lo + step], group_b) for lo in range(0, len(group_a), step)]
         return tasks
 
+    def _kernel_inputs(self) -> dict[str, Any]:
+        """The arrays `kernels.score_block` reads, built once: tag sets as bit sets, integer tag weights,
+        the weights in `COMPONENTS` order (and the mentors' embeddings as rows, for `_embedding_dots`)."""
+        if self._kernel is None:
+            a, b = self.mentees, self.mentors
+            interest_words = -(-a.interests.shape[1] // 64)
+            norm_a, norm_b = np.zeros(self.n), np.zeros(self.m)
+            if self._needs("semantic"):
+                _, qbt, norm_a, norm_b = self.embeddings()
+                self._embed_rows_b = np.ascontiguousarray(qbt.T)  # mentors' vectors as rows
+            assert a.priority is not None  # noqa: S101 - set in Side
+            self._kernel = {
+                "availability_a": a.availability,
+                "availability_b": b.availability,
+                "languages_a": a.languages,
+                "languages_b": b.languages,
+                "background_a": a.background,
+                "background_b": b.background,
+                "interest_a": kernels.bits_from_csr(a.interests, interest_words),
+                "interest_b": kernels.bits_from_csr(b.interests, interest_words),
+                "idf_planes": kernels.weight_planes(self.idf, interest_words),
+                "interest_total_a": self.interest_a,
+                "interest_total_b": self.interest_b,
+                "goals_a": kernels.bits_from_csr(a.goals, -(-a.goals.shape[1] // 64)),
+                "goals_b": kernels.bits_from_csr(b.goals, -(-a.goals.shape[1] // 64)),
+                "goal_count_a": self.goal_a,
+                "subjects_a": kernels.bits_from_csr(a.subjects, -(-a.subjects.shape[1] // 64)),
+                "subjects_b": kernels.bits_from_csr(b.subjects, -(-a.subjects.shape[1] // 64)),
+                "subject_count_a": self.subject_a,
+                "slot_count_a": self.slots_a,
+                "norm_a": np.asarray(norm_a, np.float64),
+                "norm_b": np.asarray(norm_b, np.float64),
+                "priority_a": a.priority,
+                "weights": np.array([getattr(self.weights, name) for name in COMPONENTS], np.float64),
+            }
+        return self._kernel
+
+    def _cell_keys(self, pairs: IntArray, mentees: IntArray, mentors: IntArray) -> IntArray:
+        """Sorted local cell keys (row * len(mentors) + column) of the given (mentee, mentor) index pairs
+        that fall in the block mentees x mentors (both ascending)."""
+        if not len(pairs) or not len(mentees) or not len(mentors):
+            return _NO_INTS
+        r = np.minimum(np.searchsorted(mentees, pairs[:, 0]), len(mentees) - 1)
+        k = np.minimum(np.searchsorted(mentors, pairs[:, 1]), len(mentors) - 1)
+        hit = (mentees[r] == pairs[:, 0]) & (mentors[k] == pairs[:, 1])
+        return np.sort(r[hit] * len(mentors) + k[hit])
+
+    def _embedding_dots(self, mentees: IntArray, mentors: IntArray) -> npt.NDArray[np.float32]:
+        """Dot products of the quantised embeddings of mentees x mentors, one BLAS product (exact: integer
+        sums below 2**24 in float32). Consecutive tasks of a thread share their mentors: gathered once."""
+        qa, _, _, _ = self.embeddings()
+        assert self._embed_rows_b is not None  # noqa: S101 - set by _kernel_inputs
+        cache = self._gathered
+        if getattr(cache, "mentors", None) is not mentors:
+            cache.mentors, cache.rows = mentors, self._embed_rows_b[mentors]
+        return np.asarray(qa[mentees] @ cache.rows.T)
+
     def _score_task(
-        self, mentees: IntArray, mentors: IntArray
-    ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-        """Feasible pairs of a `_fast_tasks` block and their scores: the same pairs and scores as
-        `score_cells` (the per-person, school and grade rules already hold for every cell), computed
-        with fewer passes: the cell rules in place on small types, products in float32 where exact, and
-        each product read at the feasible cells only. Also returns the pair count of each mentee."""
-        a, b, c = self.mentees, self.mentors, self.constraints
-        width = len(mentors)
-        shared = np.bitwise_count(a.availability[mentees, None] & b.availability[None, mentors])
-        feasible = (
-            shared >= c.min_shared_slots
-            if c.min_shared_slots is not None
-            else np.ones((len(mentees), width), np.bool_)
+        self, mentees: IntArray, mentors: IntArray, col_value: IntArray | None = None
+    ) -> tuple[npt.NDArray[np.int32], IntArray, IntArray]:
+        """Feasible pairs of a `_fast_tasks` block and their scores, by the compiled `kernels.score_block`:
+        the same pairs and scores as `score_cells` (the per-person, school and grade rules already hold for
+        every cell). Returns (col_value of each pair's mentor (default: its index), scores, pairs per
+        mentee); pairs come mentee by mentee, mentors ascending."""
+        c = self.constraints
+        banned = [self._cell_keys(pairs, mentees, mentors) for pairs in self.pair_sets.values()]
+        banned_keys = np.unique(np.concatenate(banned)) if banned else _NO_INTS
+        requested = self._cell_keys(
+            np.stack([self.request_rows, self.request_cols], axis=1), mentees, mentors
         )
-        if c.shared_language:
-            feasible &= (a.languages[mentees, None] & b.languages[None, mentors]) != 0
-        for pairs in self.pair_sets.values():
-            if len(pairs):
-                r = np.minimum(np.searchsorted(mentees, pairs[:, 0]), len(mentees) - 1)
-                k = np.minimum(np.searchsorted(mentors, pairs[:, 1]), width - 1)
-                hit = (mentees[r] == pairs[:, 0]) & (mentors[k] == pairs[:, 1])
-                feasible[r[hit], k[hit]] = False
-        flat = np.flatnonzero(feasible)
-        per_mentee = np.count_nonzero(feasible, axis=1)
-        del feasible
-        local = np.repeat(np.arange(len(mentees)), per_mentee)  # the row of each pair (no division)
-        narrow = np.int32 if max(self.n, self.m) < 2**31 else np.int64  # 32-bit pair indexes: less memory
-        pos = flat - local * width
-        rows: Any = mentees.astype(narrow)[local]
-        cols: Any = mentors.astype(narrow)[pos]
-        if not len(rows):
-            empty = np.zeros(0, np.int64)
-            return empty, empty, empty, per_mentee
-
-        def gather(cross: _Cross, name: str) -> Any:
-            if not self._needs(name):
-                return None
-            return cross.block32(mentees, mentors).ravel().take(flat)  # float32: promoted exactly
-
-        embed_dot = None
+        cells = len(mentees) * len(mentors)
+        out_col = np.empty(cells, np.int32)
+        out_score = np.empty(cells, np.int64)
+        per_mentee = np.zeros(len(mentees), np.int64)
+        dots = np.zeros((0, 0), np.float32)
         if self._needs("semantic"):
-            qa, qbt, _, _ = self.embeddings()
-            codes, distinct = self.mentor_texts()
-            used, inverse = np.unique(codes[mentors], return_inverse=True)
-            if 2 * used.size <= width:  # many mentors share a text: multiply each distinct vector once
-                product = qa[mentees] @ distinct[:, used]  # exact (integer sums below 2**24), same values
-                embed_dot = product.ravel().take(local * used.size + inverse[pos])
-            else:
-                embed_dot = (qa[mentees] @ qbt[:, mentors]).ravel().take(flat)
-        del local, pos
-        requested = None  # without any request the component is 0 everywhere: left out of the sum
-        if self._needs("request") and len(self.request_keys):
-            requested = np.isin(rows * self.m + cols, self.request_keys)
-        assert a.priority is not None  # noqa: S101 - set in Side
-        components = self._components(
-            rows,
-            cols,
-            gather(self.interest_cross, "interests"),
-            gather(self.goal_cross, "goals"),
-            gather(self.subject_cross, "subjects"),
-            embed_dot,
-            requested,
-            slots_shared=shared.ravel().take(flat),  # uint8
-            language_shared=c.shared_language,
-            priority=bool(a.priority[mentees].any()),  # else 0 everywhere: left out of the sum
+            dots = self._embedding_dots(mentees, mentors)
+        count = kernels.score_block(
+            mentees,
+            mentors,
+            mentors if col_value is None else col_value,
+            min_slots=-1 if c.min_shared_slots is None else int(c.min_shared_slots),
+            shared_language=bool(c.shared_language),
+            banned=banned_keys,
+            requested=requested,
+            dots=dots,
+            out_col=out_col,
+            out_score=out_score,
+            per_mentee=per_mentee,
+            **self._kernel_inputs(),
         )
-        score: Any = self._score(components, len(rows))
-        if len(score) and -(2**31) < int(score.min()) and int(score.max()) < 2**31:
-            score = score.astype(np.int32)  # every score fits: half the memory until placed
-        return rows, cols, score, per_mentee
+        return out_col[:count].copy(), out_score[:count].copy(), per_mentee
 
     def score(
         self,
@@ -858,7 +873,8 @@ class Scorer:
         """
         if self.m and (self.mentees.embeddings is not None or self._needs("semantic")):
             self.embeddings()  # once, before the threads start
-            self.mentor_texts()
+        if not full_exclusions:
+            self._kernel_inputs()
         tasks: list[tuple[IntArray, IntArray]] = []
         if full_exclusions:
             for mentees, mentors in self.blocks():
@@ -876,15 +892,16 @@ class Scorer:
                 rows, cols, score, excl = self.score_cells(mentees, mentors, True)
                 per_mentee = np.bincount(np.searchsorted(mentees, rows), minlength=len(mentees))
                 return rows, cols, score, excl, per_mentee
-            rows, cols, score, per_mentee = self._score_task(mentees, mentors)
-            return rows, cols, score, no_exclusions, per_mentee
+            local, score, per_mentee = self._score_task(mentees, mentors)
+            return np.repeat(mentees, per_mentee), local.astype(np.int64), score, no_exclusions, per_mentee
 
         cells = sum(len(i) * len(j) for i, j in tasks) or 1
         parts: list[Part] = []
         done = 0
         exclusions = np.zeros((self.n, len(CONSTRAINTS)), dtype=np.int64)
         counts = np.zeros(self.n, dtype=np.int64)
-        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        # One BLAS thread per scoring thread: concurrent multi-threaded BLAS calls wait for each other.
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
             for (mentees, mentors), part in zip(tasks, pool.map(score_task, tasks), strict=True):
                 parts.append(part)
                 counts[mentees] += part[4]
@@ -930,7 +947,7 @@ class Scorer:
         pairs and scores, about 4 bytes a pair instead of 16, and no global placement pass."""
         if self.m and (self.mentees.embeddings is not None or self._needs("semantic")):
             self.embeddings()  # once, before the threads start
-            self.mentor_texts()
+        self._kernel_inputs()
         mentee_label, mentor_label = _components(self)
         components = int(max(mentee_label.max(initial=-1), mentor_label.max(initial=-1))) + 1
         order_b = np.argsort(mentor_label, kind="stable")
@@ -943,17 +960,22 @@ class Scorer:
 
         def score_task(task: tuple[IntArray, IntArray]) -> Part:
             mentees, mentors = task
-            _, cols, score, per_mentee = self._score_task(mentees, mentors)
-            local: Any = local_b[cols].astype(np.int32 if wide[mentee_label[mentees[0]]] else np.uint16)
+            local, score, per_mentee = self._score_task(mentees, mentors, local_b[mentors])
+            if not wide[mentee_label[mentees[0]]]:
+                local = local.astype(np.uint16)
+            narrow: Any = score
             if len(score) and int(score.max()) < 2**15:  # scores are >= 0
-                score = score.astype(np.int16)  # (16-bit signed: the certificate then works in 16 bits)
-            return mentees, per_mentee, local, score
+                narrow = score.astype(np.int16)  # (16-bit signed: the certificate then works in 16 bits)
+            elif len(score) and int(score.max()) < 2**31:
+                narrow = score.astype(np.int32)
+            return mentees, per_mentee, local, narrow
 
         cells = sum(len(i) * len(j) for i, j in tasks) or 1
         parts: list[Part] = []
         done = 0
         counts = np.zeros(self.n, dtype=np.int64)
-        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        # One BLAS thread per scoring thread: concurrent multi-threaded BLAS calls wait for each other.
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
             for (mentees, mentors), part in zip(tasks, pool.map(score_task, tasks), strict=True):
                 counts[mentees] += part[1]
                 if len(part[2]):

@@ -618,9 +618,7 @@ def test_compact_scores_equal_scored_pairs(seed: int) -> None:
     compact = scorer.score_compact(50_000)
     again = compact.to_scored()
     assert len(compact) == len(fast)
-    full = scorer.score(50_000, full_exclusions=True)  # every product taken directly (no shared texts)
-    codes, _ = scorer.mentor_texts()
-    assert np.unique(codes).size * 4 < len(mentors)  # the fast path multiplies shared texts once
+    full = scorer.score(50_000, full_exclusions=True)  # the numpy formulas, not the compiled kernel
     for name in ("rows", "cols", "score", "feasible_count"):
         assert np.array_equal(getattr(full, name), getattr(fast, name)), name
     for name in ("rows", "cols", "score", "exclusions", "feasible_count"):

@@ -1,0 +1,202 @@
+"""Compiled inner loops of the engine (numba): scoring a block of cells, and the certificate's pass.
+
+Pure numba/numpy, no Django. These are the two loops that touch every cell or every feasible pair of a large
+round; written as plain loops they run in one pass with no temporaries, where the numpy formulas take about
+forty passes over memory. They compute exactly what the numpy code computes (`engine.Scorer._components`
+and `_score`; `pruning._solve_rows`' check): the same float64 operations in the same order, integer
+products as integers, so the scores are bit for bit the same (tests compare the two on every path).
+
+Compiled once per machine: `cache=True` keeps the machine code beside this file (`__pycache__`), so only
+the first run after an install pays the compile time (a few seconds). All functions release the GIL
+(`nogil`), so the engine's scoring threads run them in parallel.
+"""
+
+import numba as nb
+import numpy as np
+import numpy.typing as npt
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
+
+# Score component slots in `weights`, in engine.COMPONENTS order (the order of the float sum).
+INTERESTS, GOALS, SUBJECTS, AVAILABILITY, LANGUAGE, BACKGROUND, SEMANTIC, REQUEST, PRIORITY = range(9)
+
+
+@intrinsic
+def _popcount(typingctx, value):
+    """Set bits of a uint64 (the processor's popcnt instruction)."""
+    if value != types.uint64:
+        return None
+
+    def codegen(context, builder, signature, args):
+        function = builder.module.declare_intrinsic("llvm.ctpop", [ir.IntType(64)])
+        return builder.call(function, args)
+
+    return types.int64(types.uint64), codegen
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _ratio(numerator: float, denominator: float) -> float:
+    """numerator / denominator, 0 where the denominator is 0 (as engine._ratio)."""
+    if denominator > 0:
+        return numerator / denominator
+    return 0.0
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _weighted_shared(bits_a, bits_b, i, j, weight_planes):
+    """Sum of the integer tag weights of the tags both rows have, branch-free: weight_planes[word, b] has
+    the tags whose weight has bit b set, so the sum is sum_b 2**b * |shared tags in plane b|."""
+    total = 0
+    for word in range(bits_a.shape[1]):
+        both = bits_a[i, word] & bits_b[j, word]
+        for plane in range(weight_planes.shape[1]):
+            total += _popcount(both & weight_planes[word, plane]) << plane
+    return float(total)
+
+
+def weight_planes(weights: npt.NDArray[np.int64], words: int) -> npt.NDArray[np.uint64]:
+    """Bit planes of non-negative integer tag weights for `_weighted_shared`: (words, planes) uint64."""
+    planes = max(1, int(weights.max(initial=0)).bit_length())
+    out = np.zeros((max(1, words), planes), np.uint64)
+    for tag, weight in enumerate(weights.tolist()):
+        for plane in range(planes):
+            if weight >> plane & 1:
+                out[tag // 64, plane] |= np.uint64(1) << np.uint64(tag % 64)
+    return out
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _shared_count(bits_a, bits_b, i, j):
+    count = 0
+    for word in range(bits_a.shape[1]):
+        count += _popcount(bits_a[i, word] & bits_b[j, word])
+    return count
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def score_block(
+    mentees,  # int64 (rows,): global mentee indexes, ascending
+    mentors,  # int64 (width,): global mentor indexes, ascending
+    col_value,  # int64 (width,): what to store for a pair with mentor mentors[k]
+    availability_a,  # uint64 per person
+    availability_b,
+    languages_a,
+    languages_b,
+    background_a,
+    background_b,
+    min_slots,  # int64; -1 when the rule is off
+    shared_language,  # the rule is on (then the language component is 1 for every feasible pair)
+    banned,  # int64 sorted local cell keys r * width + k excluded by pair rules (avoid, never rematch...)
+    requested,  # int64 sorted local cell keys the mentee requested
+    interest_a,  # uint64 (n, words): interest bit sets
+    interest_b,
+    idf_planes,  # uint64 (words, planes): the integer tag weights as bit planes (`weight_planes`)
+    interest_total_a,  # float64 per person: the idf sum of their tags
+    interest_total_b,
+    goals_a,
+    goals_b,
+    goal_count_a,  # float64 per mentee
+    subjects_a,
+    subjects_b,
+    subject_count_a,
+    slot_count_a,  # float64 per mentee
+    dots,  # float32 (rows, width): integer dot products of the quantised embeddings (empty: no semantic)
+    norm_a,  # float64 per person: norms of the quantised embeddings
+    norm_b,
+    priority_a,  # bool per mentee
+    weights,  # float64 (9,) in engine.COMPONENTS order; 0 skips a component
+    out_col,  # (rows * width,) int32: col_value of each feasible pair, mentee by mentee
+    out_score,  # (rows * width,) int64: its score
+    per_mentee,  # int64 (rows,): feasible pairs of each mentee
+) -> int:
+    """Feasible pairs of the cell block mentees x mentors and their integer scores; returns their count.
+
+    The per-person, school and grade rules already hold for every cell (engine.Scorer._fast_tasks); the
+    cell rules (shared free slots, shared language, pair rules) are checked here, row by row: first a
+    branch-free pass that lists the columns passing the slot and language rules, then the components of
+    those pairs only.
+    """
+    width = mentors.size
+    everything = ~np.uint64(0)
+    free_b = np.empty(width, np.uint64)  # this block's mentors, contiguous
+    language_test_b = np.empty(width, np.uint64)
+    for k in range(width):
+        free_b[k] = availability_b[mentors[k]]
+        language_test_b[k] = languages_b[mentors[k]] if shared_language else everything
+    candidates = np.empty(width, np.int64)
+    semantic = weights[SEMANTIC] > 0
+    count = 0
+    ban_at = 0
+    request_at = 0
+    for r in range(mentees.size):
+        i = mentees[r]
+        start = count
+        free_a = availability_a[i]
+        language_a = languages_a[i] if shared_language else everything
+        listed = 0
+        for k in range(width):  # branch-free: the processor need not guess which cells pass
+            candidates[listed] = k
+            passes = (_popcount(free_a & free_b[k]) >= min_slots) & ((language_a & language_test_b[k]) != 0)
+            listed += passes
+        back_a = background_a[i]
+        for c in range(listed):
+            k = candidates[c]
+            j = mentors[k]
+            key = r * width + k
+            while ban_at < banned.size and banned[ban_at] < key:
+                ban_at += 1
+            if ban_at < banned.size and banned[ban_at] == key:
+                continue
+            # Components in engine.COMPONENTS order, each added as weight * component (a weight of 0 adds
+            # nothing, as the numpy path leaves the component out).
+            total = 0.0
+            if weights[INTERESTS] > 0:
+                shared = _weighted_shared(interest_a, interest_b, i, j, idf_planes)
+                union = interest_total_a[i] + interest_total_b[j] - shared
+                total += weights[INTERESTS] * _ratio(shared, union)
+            if weights[GOALS] > 0:
+                shared_goals = float(_shared_count(goals_a, goals_b, i, j))
+                total += weights[GOALS] * _ratio(shared_goals, goal_count_a[i])
+            if weights[SUBJECTS] > 0:
+                shared_subjects = float(_shared_count(subjects_a, subjects_b, i, j))
+                total += weights[SUBJECTS] * _ratio(shared_subjects, subject_count_a[i])
+            if weights[AVAILABILITY] > 0:
+                slots = float(_popcount(free_a & free_b[k]))
+                total += weights[AVAILABILITY] * _ratio(slots, slot_count_a[i])
+            if weights[LANGUAGE] > 0:
+                common = shared_language or (languages_a[i] & languages_b[j]) != 0
+                total += weights[LANGUAGE] * (1.0 if common else 0.0)
+            if weights[BACKGROUND] > 0:
+                back_b = background_b[j]
+                both = 0.0
+                if back_a != 0 and back_b != 0:
+                    both = float(_popcount(back_a & back_b))
+                total += weights[BACKGROUND] * _ratio(both, float(_popcount(back_a | back_b)))
+            if semantic:
+                similarity = _ratio(float(dots[r, k]), norm_a[i] * norm_b[j])
+                total += weights[SEMANTIC] * min(max(similarity, 0.0), 1.0)
+            if weights[REQUEST] > 0:
+                while request_at < requested.size and requested[request_at] < key:
+                    request_at += 1
+                if request_at < requested.size and requested[request_at] == key:
+                    total += weights[REQUEST] * 1.0
+            if weights[PRIORITY] > 0 and priority_a[i]:
+                total += weights[PRIORITY] * 1.0
+            out_col[count] = col_value[k]
+            out_score[count] = np.rint(total * 1000.0)
+            count += 1
+        per_mentee[r] = count - start
+    return count
+
+
+def bits_from_csr(matrix: object, words: int) -> npt.NDArray[np.uint64]:
+    """Rows of a 0/1 CSR matrix as bit sets of `words` uint64 words (bit t of word t // 64 = column t)."""
+    from scipy import sparse
+
+    csr = sparse.csr_array(matrix)
+    out = np.zeros((csr.shape[0], max(1, words)), np.uint64)
+    rows = np.repeat(np.arange(csr.shape[0]), np.diff(csr.indptr))
+    cols = csr.indices.astype(np.int64)
+    np.bitwise_or.at(out, (rows, cols // 64), np.left_shift(np.uint64(1), (cols % 64).astype(np.uint64)))
+    return out
