@@ -200,3 +200,68 @@ def bits_from_csr(matrix: object, words: int) -> npt.NDArray[np.uint64]:
     cols = csr.indices.astype(np.int64)
     np.bitwise_or.at(out, (rows, cols // 64), np.left_shift(np.uint64(1), (cols % 64).astype(np.uint64)))
     return out
+
+
+# --- The certified solver's passes (pruning._solve_rows) -------------------------------------------------
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _offer(keys, positions, filled, key, position):
+    """Offer (key, position) to a row's best list, kept sorted by key descending, then position ascending;
+    positions arrive ascending, so an equal key goes after those already listed. Returns the new length."""
+    size = keys.size
+    if filled == size and key <= keys[size - 1]:
+        return filled
+    at = min(filled, size - 1)
+    while at > 0 and keys[at - 1] < key:
+        at -= 1
+    last = min(filled, size - 1)
+    for q in range(last, at, -1):
+        keys[q] = keys[q - 1]
+        positions[q] = positions[q - 1]
+    keys[at] = key
+    positions[at] = position
+    return min(filled + 1, size)
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def top_k_rows(r0, r1, indptr, key, top):
+    """For rows r0..r1-1 of row-sorted values: the positions of the k = top.shape[1] largest `key` of each
+    row (ties: the first positions), into top[row] (-1 where a row has fewer)."""
+    k = top.shape[1]
+    keys = np.empty(k, np.int64)
+    positions = np.empty(k, np.int64)
+    for row in range(r0, r1):
+        filled = 0
+        for p in range(indptr[row], indptr[row + 1]):
+            filled = _offer(keys, positions, filled, np.int64(key[p]), p)
+        for q in range(k):
+            top[row, q] = positions[q] if q < filled else -1
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def check_prices(r0, r1, indptr, cols, weights, col_price, row_price, worst, violators, top):
+    """The certificate's check for rows r0..r1-1: slack(p) = weights[p] - col_price[cols[p]] - row_price[row].
+    Writes each row's largest slack clipped at 0 (worst), how many pairs have slack > 0 (violators), and the
+    positions of its k = top.shape[1] largest positive slacks (ties: the first positions; -1 pads)."""
+    k = top.shape[1]
+    keys = np.empty(k, np.int64)
+    positions = np.empty(k, np.int64)
+    for row in range(r0, r1):
+        price = row_price[row]
+        largest = np.int64(0)
+        hits = 0
+        for p in range(indptr[row], indptr[row + 1]):
+            slack = np.int64(weights[p]) - col_price[cols[p]] - price
+            largest = max(largest, slack)
+            hits += slack > 0
+        worst[row] = largest
+        violators[row] = hits
+        filled = 0
+        if hits:
+            for p in range(indptr[row], indptr[row + 1]):
+                slack = np.int64(weights[p]) - col_price[cols[p]] - price
+                if slack > 0:
+                    filled = _offer(keys, positions, filled, slack, p)
+        for q in range(k):
+            top[row, q] = positions[q] if q < filled else -1

@@ -53,12 +53,14 @@ worst violation in mentee i's row), which makes every constraint hold, and the r
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
+from peerpath.matching import kernels
 from peerpath.matching.assignment import ProblemError, Solution
 
 IntArray = npt.NDArray[np.int64]
@@ -68,9 +70,9 @@ PairSource = Callable[[], Iterable[Chunk]]
 
 _CHUNK = 2_000_000  # pairs per vectorised block
 _DENSE_CELLS = 20_000_000  # padded cells allowed for one argpartition block
-_BLOCK_CELLS = 1 << 20  # pairs per pass of the row-sorted core (cache-sized temporaries)
-_PAD_ROOM = 2**20  # room below the smallest key for top-k padding
+_BLOCK_CELLS = 1 << 20  # pairs per vectorised check (cache-sized temporaries)
 _SAFE = 2**53  # keeps prices and costs far inside OR-Tools' int64 cost range
+_THREADS = 2  # threads of the compiled passes over the pairs
 
 
 @dataclass
@@ -246,70 +248,28 @@ def _shortest_distances(a: IntArray, b: IntArray, w: IntArray, root: int, nodes:
 # --- Row-sorted core (what ``solve_large`` and ``solve_by_components`` run) ---------------------------------
 
 
-def _ranges(starts: IntArray, counts: IntArray) -> IntArray:
-    """Concatenation of arange(starts[i], starts[i] + counts[i]) over i, vectorised."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, np.int64)
-    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
-
-
-def _ranges_starts(counts: IntArray) -> IntArray:
-    """Start of each run in the concatenation of runs of the given (positive) lengths."""
-    return np.cumsum(counts) - counts
-
-
-def _row_chunks(indptr: IntArray, cells: int) -> list[tuple[int, int]]:
-    """Row ranges [r0, r1) of about `cells` pairs each (a longer row is a chunk of its own). Passes over
-    the pairs go chunk by chunk so that their temporaries stay small: cached, and not fresh memory pages."""
+def _row_pieces(indptr: IntArray, pieces: int) -> list[tuple[int, int]]:
+    """Row ranges [r0, r1) holding about the same number of pairs each, for the threads of a pass."""
     n = indptr.size - 1
-    cuts = np.unique(np.searchsorted(indptr, np.arange(0, int(indptr[-1]), cells), side="right") - 1)
-    edges = [0, *[int(x) for x in cuts.tolist() if 0 < x < n], n]
-    return [(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True) if indptr[b] > indptr[a]]
+    cuts = np.searchsorted(indptr, np.linspace(0, int(indptr[-1]), pieces + 1)[1:-1], side="right") - 1
+    edges = sorted({0, n, *[int(x) for x in cuts.tolist() if 0 < x < n]})
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def _by_rows(indptr: IntArray, kernel: Callable[..., object], *args: object) -> None:
+    """kernel(r0, r1, *args) over the rows in pieces on `_THREADS` threads (compiled kernels release
+    the GIL; each writes only its own rows)."""
+    pieces = _row_pieces(indptr, 4 * _THREADS)
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        list(pool.map(lambda piece: kernel(*piece, *args), pieces))
 
 
 def _top_k_rows(indptr: IntArray, key: npt.NDArray[np.integer], k: int) -> IntArray:
-    """Positions (ascending) of the (at most) k largest ``key`` in every row of row-sorted pairs.
-
-    Row i holds positions indptr[i]..indptr[i + 1] - 1. Each row's k-th largest key is found with
-    ``np.partition`` over blocks of rows of similar length, padded into a dense matrix; then one pass keeps
-    the keys above it and, of those equal to it, the first ones by position. Deterministic.
-    """
-    counts = np.diff(indptr)
-    long = np.flatnonzero(counts > k)
-    if long.size == 0:
-        return np.arange(int(indptr[-1]), dtype=np.int64)
-    low, high = int(np.min(key)), int(np.max(key))
-    dtype = np.int32 if -(2**31) + _PAD_ROOM < low and high < 2**31 else np.int64
-    threshold = np.full(counts.size, low - 1, dtype)  # rows of at most k pairs keep everything
-    long = long[np.argsort(counts[long], kind="stable")]  # similar lengths share a block: less padding
-    step = max(1, _BLOCK_CELLS // int(counts[long[-1]]))
-    starts, stops = indptr[:-1].tolist(), indptr[1:].tolist()
-    for lo in range(0, long.size, step):
-        block = long[lo : lo + step]
-        width = int(counts[block[-1]])
-        dense = np.empty((block.size, width), dtype)
-        # Padding: distinct values below every key (long runs of equal values make introselect slow).
-        dense[:] = (low - 1 - np.arange(width, dtype=np.int64)).astype(dtype)
-        for r, row in enumerate(block.tolist()):  # one slice copy per row: no index arrays
-            dense[r, : stops[row] - starts[row]] = key[starts[row] : stops[row]]
-        threshold[block] = np.partition(dense, width - k, axis=1)[:, width - k]
-        del dense
-    candidates = np.concatenate(
-        [
-            indptr[r0]
-            + np.flatnonzero(key[indptr[r0] : indptr[r1]] >= np.repeat(threshold[r0:r1], counts[r0:r1]))
-            for r0, r1 in _row_chunks(indptr, _BLOCK_CELLS)
-        ]
-    )
-    rows = np.searchsorted(indptr, candidates, side="right") - 1
-    above = np.asarray(key[candidates], np.int64) > np.asarray(threshold[rows], np.int64)
-    room = k - np.bincount(rows[above], minlength=counts.size)  # ties at the threshold may fill this
-    equal = ~above
-    seen = np.concatenate(([0], np.cumsum(equal)))  # equal candidates before each candidate
-    first = np.searchsorted(rows, np.arange(counts.size))  # each row's first candidate
-    rank = seen[1:] - 1 - seen[first][rows]  # rank of an equal candidate among its row's, by position
-    return candidates[above | (equal & (rank < room[rows]))]
+    """Positions (ascending) of the (at most) k largest ``key`` in every row of row-sorted pairs (row i holds
+    positions indptr[i]..indptr[i + 1] - 1; ties: the first positions). Deterministic."""
+    top = np.empty((indptr.size - 1, k), np.int64)
+    _by_rows(indptr, kernels.top_k_rows, indptr, key, top)
+    return np.sort(top[top >= 0])
 
 
 def _solve_rows(
@@ -329,7 +289,6 @@ def _solve_rows(
     component's pairs need no relabelled copy)."""
     start = time.perf_counter()
     n = indptr.size - 1
-    counts = np.diff(indptr)
     size = int(indptr[-1])
     seconds = {"prune": 0.0, "solve": 0.0, "certify": 0.0}
     max_w = int(np.max(weights)) if size else 0
@@ -337,15 +296,6 @@ def _solve_rows(
         raise ProblemError(f"scores too large for an exact certificate (max {max_w})")
     keep = _top_k_rows(indptr, weights, k)
     seconds["prune"] = time.perf_counter() - start
-    nonempty = np.flatnonzero(counts)
-    chunks = _row_chunks(indptr, _BLOCK_CELLS)
-    chunk_rows = [
-        nonempty[np.searchsorted(nonempty, r0) : np.searchsorted(nonempty, r1)] for r0, r1 in chunks
-    ]
-    narrow = max_w < 2**30  # 32-bit reduced profits while they fit
-    buffer = np.empty(
-        min(size, max((int(indptr[r1] - indptr[r0]) for r0, r1 in chunks), default=0)), np.int64
-    )
     rounds = 0
     violations: list[int] = []
     worst = np.zeros(n, np.int64)
@@ -359,46 +309,20 @@ def _solve_rows(
         used, u, v = _solve_reduced(kr, kc, np.asarray(weights[keep], np.int64), n, cap)
         t1 = time.perf_counter()
         seconds["solve"] += t1 - t0
-        # 4. Certificate: every row's best reduced profit max_j (w_ij - v_j) against u_i, in one pass.
-        worst[:] = 0
-        count = 0
-        found: list[IntArray] = []  # positions of each chunk's worst violators, up to k per row
-        if narrow and int(v.max(initial=0)) >= 2**30:
-            narrow = False
-        # 16 bits when weights and prices are below 2**15 (then so is every |w_ij - v_j|)
-        small = narrow and max_w < 2**15 and int(v.max(initial=0)) < 2**15
-        work = np.int16 if small else np.int32
-        # indexed like `cols` (other components' stale entries in col_local are never read: clip them)
-        prices = v if col_local is None else np.take(v, col_local, mode="clip")
-        prices = prices.astype(work) if narrow else prices
-        for (r0, r1), rows in zip(chunks, chunk_rows, strict=True):
-            a, b = int(indptr[r0]), int(indptr[r1])
-            reduced = buffer[: b - a].view(work)[: b - a] if narrow else buffer[: b - a]
-            np.take(prices, cols[a:b], out=reduced)
-            np.subtract(weights[a:b], reduced, out=reduced, casting="unsafe")  # w_ij - v_j, exact
-            excess = np.maximum.reduceat(reduced, indptr[rows] - a).astype(np.int64) - u[rows]
-            worst[rows] = np.maximum(excess, 0)
-            bad = rows[excess > 0]
-            if bad.size:
-                idx = _ranges(indptr[bad] - a, counts[bad])
-                slack = reduced[idx].astype(np.int64) - np.repeat(u[bad], counts[bad])
-                hit = slack > 0
-                idx, slack = idx[hit], slack[hit]
-                count += int(idx.size)
-                # Only the worst k violators of a row can join the candidates: select them per chunk
-                # (rows never straddle chunks, so this is the same selection as over all violators).
-                bad_indptr = np.zeros(bad.size + 1, np.int64)
-                np.cumsum(
-                    np.add.reduceat(hit, _ranges_starts(counts[bad]), dtype=np.int64), out=bad_indptr[1:]
-                )
-                found.append(idx[_top_k_rows(bad_indptr, slack, k)] + a)
+        # 4. Certificate: every pair's slack w_ij - v_j - u_i, in one compiled pass (prices indexed like
+        # `cols`; other components' stale entries in col_local are never read: clip them).
+        col_price = v if col_local is None else np.take(v, col_local, mode="clip")
+        violators = np.zeros(n, np.int64)
+        top = np.empty((n, k), np.int64)
+        _by_rows(indptr, kernels.check_prices, indptr, cols, weights, col_price, u, worst, violators, top)
+        count = int(violators.sum())
+        found = top[top >= 0]  # each row's worst violators, up to k (kept pairs never violate)
         seconds["certify"] += time.perf_counter() - t1
         violations.append(count)
         out_of_time = time_limit is not None and time.perf_counter() - start > time_limit
         if count == 0 or rounds >= max_rounds or out_of_time:
             break
-        # The worst violators, up to k per mentee, join the candidates (kept pairs never violate).
-        keep = np.sort(np.concatenate([keep, *found]))
+        keep = np.union1d(keep, found)
     chosen = keep[used]
     primal = int(np.asarray(weights[chosen], np.int64).sum())
     u_full = u + worst  # repaired: now u_i + v_j >= w_ij holds on every pair
