@@ -304,11 +304,8 @@ class CompactScores:
                     scores: Any = scores,
                 ) -> None:
                     task, per_mentee, local, score = part
-                    before = np.cumsum(per_mentee) - per_mentee
                     start = indptr[np.searchsorted(mentees, task)]
-                    dest = np.repeat(start - before, per_mentee) + np.arange(len(local))
-                    cols[dest] = local
-                    scores[dest] = score
+                    kernels.place_rows(local, score, per_mentee, start, cols, scores)
 
                 list(pool.map(place, parts))
                 del parts

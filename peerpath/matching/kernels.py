@@ -265,3 +265,50 @@ def check_prices(r0, r1, indptr, cols, weights, col_price, row_price, worst, vio
                     filled = _offer(keys, positions, filled, slack, p)
         for q in range(k):
             top[row, q] = positions[q] if q < filled else -1
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def shortest_distances(indptr, heads, costs):
+    """Exact shortest distances in a graph (node a's arcs: heads/costs[indptr[a]:indptr[a + 1]], integer
+    costs, no negative cycle) from a virtual root joined to every node by a cost-0 arc, so every distance
+    starts at 0. Bellman-Ford with a queue of the nodes whose distance dropped (each node at most once in
+    it). Without a negative cycle a node's distance drops at most `nodes - 1` times; more raises."""
+    nodes = indptr.size - 1
+    distance = np.zeros(nodes, np.int64)
+    queued = np.ones(nodes, np.bool_)
+    drops = np.zeros(nodes, np.int64)
+    queue = np.empty(nodes + 1, np.int64)  # a ring: each node at most once in it
+    for node in range(nodes):
+        queue[node] = node
+    head, size = 0, nodes
+    while size:
+        a = queue[head]
+        head = head + 1 if head < nodes else 0
+        size -= 1
+        queued[a] = False
+        for arc in range(indptr[a], indptr[a + 1]):
+            b = heads[arc]
+            reach = distance[a] + costs[arc]
+            if reach < distance[b]:
+                distance[b] = reach
+                drops[b] += 1
+                if drops[b] >= nodes:
+                    raise RuntimeError("negative cycle in a residual graph")
+                if not queued[b]:
+                    queued[b] = True
+                    tail = head + size
+                    queue[tail if tail <= nodes else tail - nodes - 1] = b
+                    size += 1
+    return distance
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def place_rows(cols, scores, per_row, destination, out_cols, out_scores):
+    """Copy row after row of pairs (per_row[r] pairs each, in order) to out[destination[r]:...]."""
+    p = 0
+    for r in range(per_row.size):
+        start = destination[r]
+        for q in range(per_row[r]):
+            out_cols[start + q] = cols[p]
+            out_scores[start + q] = scores[p]
+            p += 1

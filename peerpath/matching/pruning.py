@@ -210,39 +210,13 @@ def _shortest_distances(a: IntArray, b: IntArray, w: IntArray, root: int, nodes:
     """Exact shortest distances from `root` (arcs a -> b of integer cost w, no negative cycle).
 
     `root` must have a cost-0 arc to every other node (it does in `_solve_reduced`), so every distance starts
-    at 0. Bellman-Ford by frontiers, vectorised: each pass relaxes only the arcs leaving nodes whose distance
-    dropped in the previous pass, and stops when none drops. Without a negative cycle no shortest path has
-    more than `nodes - 1` arcs, so more passes than that would prove a negative cycle (an error).
+    at 0: `kernels.shortest_distances` (Bellman-Ford with a queue, compiled). A negative cycle is an error
+    (unreachable for an optimal flow).
     """
     order = np.argsort(a, kind="stable")
-    a, b, w = a[order], b[order], w[order]
     indptr = np.zeros(nodes + 1, np.int64)
     np.cumsum(np.bincount(a, minlength=nodes), out=indptr[1:])
-    d = np.zeros(nodes, np.int64)
-    mark = np.zeros(nodes, np.bool_)
-    frontier = np.arange(nodes)
-    passes = 0
-    while frontier.size:
-        passes += 1
-        if passes > nodes:
-            raise RuntimeError("negative cycle in a residual graph")  # unreachable for an optimal flow
-        first = indptr[frontier]
-        count = indptr[frontier + 1] - first
-        total = int(count.sum())
-        if total == 0:
-            break
-        arcs = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(total)
-        heads = b[arcs]
-        reach = d[a[arcs]] + w[arcs]
-        better = reach < d[heads]
-        if not better.any():
-            break
-        heads, reach = heads[better], reach[better]
-        np.minimum.at(d, heads, reach)
-        mark[heads] = True  # the next frontier, ascending and without repeats (no sort)
-        frontier = np.flatnonzero(mark)
-        mark[frontier] = False
-    return d
+    return np.asarray(kernels.shortest_distances(indptr, _as64(b[order]), _as64(w[order])))
 
 
 # --- Row-sorted core (what ``solve_large`` and ``solve_by_components`` run) ---------------------------------
@@ -322,7 +296,7 @@ def _solve_rows(
         out_of_time = time_limit is not None and time.perf_counter() - start > time_limit
         if count == 0 or rounds >= max_rounds or out_of_time:
             break
-        keep = np.union1d(keep, found)
+        keep = np.sort(np.concatenate([keep, found]))  # kept pairs never violate: no repeats
     chosen = keep[used]
     primal = int(np.asarray(weights[chosen], np.int64).sum())
     u_full = u + worst  # repaired: now u_i + v_j >= w_ij holds on every pair
