@@ -27,6 +27,7 @@ directly when no pair is locked; otherwise it converts it to `ScoredPairs`. Smal
 "max_min" and "stable" modes go to `assignment.solve` (exact sparse min-cost flow / deferred acceptance).
 """
 
+import ctypes
 import math
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -59,6 +60,7 @@ DEFAULT_THREADS = 2  # scoring threads (numpy and BLAS release the GIL)
 _DENSE_VOCABULARY = 2048  # tag matrices up to this many columns are multiplied dense
 _BACKGROUND_TABLE = 1 << 16  # background masks: largest (distinct mentee x mentor values) table
 _FAST_CHUNK_CELLS = 1_000_000  # cells per task when exclusion counts are not needed (cache-sized)
+_TRIM_EVERY = 64  # CompactScores.groups(release=True): give freed pages back after this many parts
 
 COMPONENTS = (
     "interests",
@@ -290,29 +292,32 @@ class CompactScores:
                 mentors = members_b[starts_b[t] : starts_b[t + 1]]
                 indptr = np.zeros(mentees.size + 1, np.int64)
                 np.cumsum(self.feasible_count[mentees], out=indptr[1:])
-                parts = [self.parts[k] for k in by_component[t]]
                 col_type = np.uint16 if mentors.size < 2**16 else np.int32
-                score_type = np.result_type(np.int16, *[p[3].dtype for p in parts])
+                score_type = np.result_type(np.int16, *[self.parts[k][3].dtype for k in by_component[t]])
+                # Pages of np.empty are taken as they are written, and with `release` each part is dropped
+                # once copied: the group grows as its parts shrink.
                 cols: Any = np.empty(int(indptr[-1]), col_type)
                 scores: Any = np.empty(int(indptr[-1]), score_type)
+                if release:
+                    self.released = True
 
                 def place(
-                    part: tuple[IntArray, IntArray, npt.NDArray[np.integer], npt.NDArray[np.integer]],
+                    k: int,
                     mentees: IntArray = mentees,
                     indptr: IntArray = indptr,
                     cols: Any = cols,
                     scores: Any = scores,
                 ) -> None:
-                    task, per_mentee, local, score = part
+                    task, per_mentee, local, score = self.parts[k]
                     start = indptr[np.searchsorted(mentees, task)]
                     kernels.place_rows(local, score, per_mentee, start, cols, scores)
-
-                list(pool.map(place, parts))
-                del parts
-                if release:
-                    self.released = True
-                    for k in by_component[t]:
+                    if release:
                         self.parts[k] = (_NO_INTS, _NO_INTS, _NO_INTS, _NO_INTS)
+
+                for lo in range(0, len(by_component[t]), _TRIM_EVERY):
+                    list(pool.map(place, by_component[t][lo : lo + _TRIM_EVERY]))
+                    if release:
+                        _return_free_memory()
                 yield pruning.Group(mentees, mentors, indptr, cols, scores)
 
     def to_scored(self, threads: int = DEFAULT_THREADS) -> ScoredPairs:
@@ -432,6 +437,17 @@ class _Cross:
         if self.dense:
             return np.einsum("ij,ij->i", self.a[rows], self.b[cols])
         return np.asarray(self.a[rows].multiply(self.b[cols]).sum(axis=1), dtype=np.float64).ravel()
+
+
+def _return_free_memory() -> None:
+    """Ask the C allocator to give freed pages back to the system (glibc's malloc_trim). The compact parts
+    are many sub-megabyte arrays on the heap: without this, releasing them while a group is built does not
+    lower the process's memory. A no-op where there is no glibc."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.malloc_trim(0)
 
 
 def _popcount(values: npt.NDArray[np.uint64]) -> IntArray:
