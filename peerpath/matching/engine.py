@@ -6,10 +6,12 @@ these dataclasses and ids back.
 Scoring (`score_pairs`, `Scorer.score`) only looks at cells that can be feasible: with `same_school` on,
 the mentees of one school against the mentors of that school and of its `allowed_school_pairs` partners
 (`Scorer.blocks`), which divides the work by about the number of schools in a district. Blocks are cut
-into chunks of mentee rows (no n x m matrix is ever held) that run on 2 threads; each chunk computes the
-hard-constraint masks first, then the components of the feasible pairs only, each in [0, 1]; the pair's
-integer score is round(1000 * sum(weight * component)). Results are placed in (mentee, mentor) order, so
-they do not depend on blocks, chunks or threads.
+into chunks of mentee rows (no n x m matrix is ever held) that run on 2 threads. `match` scores each chunk
+with the compiled `kernels.score_block` (one pass: the cell rules, then the components of the feasible
+pairs only); the numpy formulas below (`Scorer._components`, `_score`) are the reference it equals bit for
+bit, and score the path that counts exclusions. Each component is in [0, 1]; the pair's integer score is
+round(1000 * sum(weight * component)). Results are placed in (mentee, mentor) order, so they do not depend
+on blocks, chunks or threads.
 
 Exactness and determinism. Every matrix product is taken over integers: tag weights (idf) are quantised to
 integers, tags are 0/1, and embeddings are quantised to integers in [-127, 127] (256 dimensions, so every

@@ -6,15 +6,16 @@ capacities. With 5-15 % of all pairs feasible, 10,000 mentees give 5-15 million 
 min-cost flow in the time budget, so we solve a small candidate graph and *prove* that nothing was lost.
 
 Algorithm (mode ``max_total`` only)
-1. Keep the ``k`` highest-scoring feasible mentors of every mentee (``np.argpartition`` row by row over a
-   padded CSR block, vectorised). This is the candidate set ``K``.
+1. Keep the ``k`` highest-scoring feasible mentors of every mentee (``kernels.top_k_rows``, one compiled
+   pass). This is the candidate set ``K``.
 2. Solve max-total on ``K`` exactly by min-cost flow (OR-Tools): arcs mentee -> mentor (cost -s, cap 1),
    mentor -> sink (cost 0, cap c_j), and mentee -> sink (cost 0, cap 1, the "skip" arc: staying unmatched).
 3. Read dual prices off the optimal flow: shortest-path distances ``d`` in its residual graph (from a virtual
    root joined to every node by cost-0 arcs; no negative cycle exists because the flow is optimal; computed
-   by a vectorised frontier Bellman-Ford, ``_shortest_distances``) give
+   by Bellman-Ford with a queue, ``_shortest_distances``) give
        u_i = max(0, d(i) - d(t)),   v_j = max(0, d(t) - d(j))       (t = sink).
-4. Check every pair -- kept or pruned -- in vectorised chunks: reduced profit r_ij = s_ij - u_i - v_j.
+4. Check every pair -- kept or pruned -- in one compiled pass (``kernels.check_prices``, 2 threads): reduced
+   profit r_ij = s_ij - u_i - v_j.
    If some r_ij > 0, add the worst violators (up to ``k`` per mentee) to ``K`` and go to 2; stop when none
    violates (certified optimal) or when the round/time budget is spent (then a gap bound is reported).
 
