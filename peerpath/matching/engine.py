@@ -782,7 +782,9 @@ class Scorer:
         the weights in `COMPONENTS` order (and the mentors' embeddings as rows, for `_embedding_dots`)."""
         if self._kernel is None:
             a, b = self.mentees, self.mentors
-            interest_words = -(-a.interests.shape[1] // 64)
+            interest_words = -(-a.interests.shape[1] // 64)  # 64 tags per uint64 word
+            goal_words = -(-a.goals.shape[1] // 64)
+            subject_words = -(-a.subjects.shape[1] // 64)
             norm_a, norm_b = np.zeros(self.n), np.zeros(self.m)
             if self._needs("semantic"):
                 _, qbt, norm_a, norm_b = self.embeddings()
@@ -800,11 +802,11 @@ class Scorer:
                 "idf_planes": kernels.weight_planes(self.idf, interest_words),
                 "interest_total_a": self.interest_a,
                 "interest_total_b": self.interest_b,
-                "goals_a": kernels.bits_from_csr(a.goals, -(-a.goals.shape[1] // 64)),
-                "goals_b": kernels.bits_from_csr(b.goals, -(-a.goals.shape[1] // 64)),
+                "goals_a": kernels.bits_from_csr(a.goals, goal_words),
+                "goals_b": kernels.bits_from_csr(b.goals, goal_words),
                 "goal_count_a": self.goal_a,
-                "subjects_a": kernels.bits_from_csr(a.subjects, -(-a.subjects.shape[1] // 64)),
-                "subjects_b": kernels.bits_from_csr(b.subjects, -(-a.subjects.shape[1] // 64)),
+                "subjects_a": kernels.bits_from_csr(a.subjects, subject_words),
+                "subjects_b": kernels.bits_from_csr(b.subjects, subject_words),
                 "subject_count_a": self.subject_a,
                 "slot_count_a": self.slots_a,
                 "norm_a": np.asarray(norm_a, np.float64),

@@ -17,6 +17,7 @@ import numpy.typing as npt
 from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
+from scipy import sparse
 
 # Score component slots in `weights`, in engine.COMPONENTS order (the order of the float sum).
 INTERESTS, GOALS, SUBJECTS, AVAILABILITY, LANGUAGE, BACKGROUND, SEMANTIC, REQUEST, PRIORITY = range(9)
@@ -192,8 +193,6 @@ def score_block(
 
 def bits_from_csr(matrix: object, words: int) -> npt.NDArray[np.uint64]:
     """Rows of a 0/1 CSR matrix as bit sets of `words` uint64 words (bit t of word t // 64 = column t)."""
-    from scipy import sparse
-
     csr = sparse.csr_array(matrix)
     out = np.zeros((csr.shape[0], max(1, words)), np.uint64)
     rows = np.repeat(np.arange(csr.shape[0]), np.diff(csr.indptr))

@@ -53,7 +53,7 @@ worst violation in mentee i's row), which makes every constraint hold, and the r
 """
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -66,11 +66,7 @@ from peerpath.matching.assignment import ProblemError, Solution
 
 IntArray = npt.NDArray[np.int64]
 Chunk = tuple[npt.NDArray[np.integer], npt.NDArray[np.integer], npt.NDArray[np.integer]]
-# A re-iterable pair source: each call yields the same pairs again, in blocks (rows, cols, scores).
-PairSource = Callable[[], Iterable[Chunk]]
 
-_CHUNK = 2_000_000  # pairs per vectorised block
-_DENSE_CELLS = 20_000_000  # padded cells allowed for one argpartition block
 _BLOCK_CELLS = 1 << 20  # pairs per vectorised check (cache-sized temporaries)
 _SAFE = 2**53  # keeps prices and costs far inside OR-Tools' int64 cost range
 _THREADS = 2  # threads of the compiled passes over the pairs
@@ -89,60 +85,6 @@ class Certificate:
     mentee_prices: IntArray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     mentor_prices: IntArray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-def _top_k(rows: IntArray, key: npt.NDArray[np.generic], n: int, k: int) -> IntArray:
-    """Indexes of the (at most) k largest ``key`` per row, sorted; deterministic for the same input.
-
-    Rows are grouped (a stable counting sort, skipped when already sorted), then each block of rows is
-    padded into a dense (rows x widest row) integer matrix and cut with one ``argpartition``.
-    """
-    if rows.size == 0:
-        return np.zeros(0, np.int64)
-    rows = np.asarray(rows, dtype=np.int64)
-    if rows.size > 1 and bool((rows[1:] < rows[:-1]).any()):
-        order = np.argsort(rows, kind="stable")
-    else:
-        order = np.arange(rows.size)
-    srows = rows[order]
-    counts = np.bincount(srows, minlength=n)
-    if int(counts.max()) <= k:
-        return np.sort(order)
-    present = np.flatnonzero(counts)  # only rows that have pairs take a dense row
-    counts = counts[present]
-    starts = np.cumsum(counts) - counts
-    pos = np.arange(rows.size) - np.repeat(starts, counts)
-    dense_row = np.repeat(np.arange(present.size), counts)
-    skey = np.asarray(key)[order]
-    width = int(counts.max())
-    # Padding lies below every real key, so it is never picked ahead of a real cell; it is all distinct,
-    # because long runs of equal values make argpartition's introselect very slow.
-    fill = int(skey.min()) - 1 - np.arange(width, dtype=np.int64)
-    dtype = np.int32 if -(2**31) < int(fill[-1]) and int(skey.max()) < 2**31 else np.int64
-    fill = fill.astype(dtype)
-    picked: list[IntArray] = []
-    step = max(1, _DENSE_CELLS // width)
-    for lo in range(0, present.size, step):
-        hi = min(present.size, lo + step)
-        a, b = int(starts[lo]), int(starts[hi - 1] + counts[hi - 1])
-        dense = np.repeat(fill[None, :], hi - lo, axis=0)
-        dense[dense_row[a:b] - lo, pos[a:b]] = skey[a:b]
-        top = np.argpartition(dense, width - k, axis=1)[:, width - k :]  # k largest cells per row
-        ok = top < counts[lo:hi, None]
-        picked.append(order[(starts[lo:hi, None] + top)[ok]])
-    return np.sort(np.concatenate(picked))
-
-
-def _array_source(rows: npt.ArrayLike, cols: npt.ArrayLike, scores: npt.ArrayLike) -> PairSource:
-    r, c, s = np.asarray(rows), np.asarray(cols), np.asarray(scores)
-    if not (r.shape == c.shape == s.shape and r.ndim == 1):
-        raise ProblemError("rows, cols and scores must be 1-d arrays of the same length")
-
-    def chunks() -> Iterator[Chunk]:
-        for lo in range(0, r.size, _CHUNK):
-            yield r[lo : lo + _CHUNK], c[lo : lo + _CHUNK], s[lo : lo + _CHUNK]
-
-    return chunks
 
 
 def _check_chunk(r: IntArray, c: IntArray, s: IntArray, n: int, m: int) -> None:
@@ -318,122 +260,6 @@ def _solve_rows(
         seconds=seconds,
     )
     return chosen, certificate
-
-
-def solve_streaming(
-    source: PairSource,
-    n_mentees: int,
-    capacities: npt.ArrayLike,
-    k: int = 6,
-    mode: str = "max_total",
-    max_rounds: int = 20,
-    time_limit: float | None = None,
-) -> tuple[Solution, Certificate]:
-    """Like ``solve_large`` but reads pairs from a re-iterable source (blocks are re-generated per pass)."""
-    if mode != "max_total":
-        raise ProblemError(f"solve_large supports only mode 'max_total', got {mode!r}")
-    if k < 1:
-        raise ProblemError(f"k must be >= 1, got {k}")
-    start = time.perf_counter()
-    n = int(n_mentees)
-    cap = np.asarray(capacities, dtype=np.int64).ravel()
-    m = cap.size
-    if n < 0 or (cap < 0).any():
-        raise ProblemError("mentee count and capacities must be >= 0")
-    seconds = {"prune": 0.0, "solve": 0.0, "certify": 0.0}
-
-    # 1. Top-k per mentee: per block, then again over the union (the global top-k is inside it).
-    parts: list[tuple[IntArray, IntArray, IntArray]] = []
-    total_pairs = 0
-    max_score = 0
-    for r0, c0, s0 in source():
-        r, c, s = _as64(r0), _as64(c0), _as64(s0)
-        _check_chunk(r, c, s, n, m)
-        total_pairs += r.size
-        if s.size:
-            max_score = max(max_score, int(s.max()))
-        live = cap[c] > 0
-        r, c, s = r[live], c[live], s[live]
-        keep = _top_k(r, s, n, k)
-        parts.append((r[keep], c[keep], s[keep]))
-    if max_score * max(n, 1) >= _SAFE:
-        raise ProblemError(f"scores too large for an exact certificate (max {max_score})")
-    kr = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
-    kc = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
-    ks = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
-    keep = _top_k(kr, ks, n, k)
-    kr, kc, ks = kr[keep], kc[keep], ks[keep]
-    seconds["prune"] = time.perf_counter() - start
-
-    rounds = 0
-    violations: list[int] = []
-    while True:
-        rounds += 1
-        t0 = time.perf_counter()
-        used, u, v = _solve_reduced(kr, kc, ks, n, cap)
-        t1 = time.perf_counter()
-        seconds["solve"] += t1 - t0
-        # 4. Check every pair against the prices; collect the violators and each row's worst violation.
-        worst = np.zeros(n, np.int64)
-        bad: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
-        count = 0
-        for r0, c0, s0 in source():
-            r, c, s = _as64(r0), _as64(c0), _as64(s0)
-            live = cap[c] > 0
-            r, c, s = r[live], c[live], s[live]
-            slack = s - u[r] - v[c]
-            hit = slack > 0
-            if hit.any():
-                rr, cc, ss, vv = r[hit], c[hit], s[hit], slack[hit]
-                np.maximum.at(worst, rr, vv)
-                count += rr.size
-                bad.append((rr, cc, ss, vv))
-        seconds["certify"] += time.perf_counter() - t1
-        violations.append(count)
-        out_of_time = time_limit is not None and time.perf_counter() - start > time_limit
-        if count == 0 or rounds >= max_rounds or out_of_time:
-            break
-        br = np.concatenate([x[0] for x in bad])
-        bc = np.concatenate([x[1] for x in bad])
-        bs = np.concatenate([x[2] for x in bad])
-        bv = np.concatenate([x[3] for x in bad])
-        add = _top_k(br, bv, n, k)  # the worst violators, up to k per mentee
-        kr = np.concatenate([kr, br[add]])
-        kc = np.concatenate([kc, bc[add]])
-        ks = np.concatenate([ks, bs[add]])
-
-    assignments = sorted(zip(kr[used].tolist(), kc[used].tolist(), ks[used].tolist(), strict=True))
-    primal = int(ks[used].sum())
-    u_full = u + worst  # repaired: now u_i + v_j >= s_ij holds on every pair
-    dual = int(u_full.sum() + (cap * v).sum())
-    optimal = count == 0 and dual == primal and bool((u >= 0).all() and (v >= 0).all())
-    gap = 0.0 if dual == 0 else (dual - primal) / dual
-    matched = {i for i, _, _ in assignments}
-    unmatched = [i for i in range(n) if i not in matched]
-    solution = Solution(
-        assignments=assignments,
-        total=primal,
-        matched=len(assignments),
-        unmatched=unmatched,
-        optimal=optimal,
-        gap_bound=0.0 if optimal else gap,
-        reasons={},  # per-mentee reasons are the engine's job (it knows the constraints)
-        bottleneck=min((s for _, _, s in assignments), default=None),
-    )
-    certificate = Certificate(
-        optimal=optimal,
-        primal=primal,
-        dual=dual,
-        gap=gap,
-        rounds=rounds,
-        kept_pairs=int(kr.size),
-        total_pairs=total_pairs,
-        violations=violations,
-        mentee_prices=u_full,
-        mentor_prices=v,
-        seconds=seconds,
-    )
-    return solution, certificate
 
 
 def solve_large(

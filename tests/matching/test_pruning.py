@@ -10,7 +10,6 @@ from peerpath.matching.assignment import Problem, ProblemError, solve
 from peerpath.matching.bench import Generated
 from peerpath.matching.pruning import (
     _shortest_distances,
-    _top_k,
     _top_k_rows,
     solve_by_components,
     solve_large,
@@ -159,19 +158,6 @@ def test_cut_short_components_report_a_valid_gap():
     assert not result.solution.optimal
     assert 0.0 < result.solution.gap_bound <= 1.0
     assert result.solution.total * 1.0 >= 19 * (1 - result.solution.gap_bound)  # optimum 19 within the bound
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 8), st.integers(-50, 50)), max_size=60), st.integers(1, 4))
-def test_top_k_keeps_the_k_largest_of_every_row(cells, k):
-    rows = np.array([r for r, _ in cells], np.int64)
-    keys = np.array([v for _, v in cells], np.int64)
-    picked = _top_k(rows, keys, 9, k)
-    assert list(picked) == sorted(set(picked.tolist()))
-    for row in range(9):
-        mine = sorted(keys[picked[rows[picked] == row]].tolist(), reverse=True)
-        expected = sorted(keys[rows == row].tolist(), reverse=True)[:k]
-        assert mine == expected
 
 
 @settings(max_examples=200, deadline=None)
