@@ -57,8 +57,8 @@ test: lint typecheck pytest smoke
 # Large-instance solver benchmark (timing, memory, certificate, ratio to an exact optimum and to greedy).
 # Both layouts: a district (~1,000 mentees per school) and 2-3 very large schools (the dense worst case).
 bench: install
-	$(BIN)/python -m peerpath.matching.bench --sizes 1000,10000,50000 --capacity 1,2
-	$(BIN)/python -m peerpath.matching.bench --sizes 10000,50000 --capacity 1,2 --school-size 0
+	$(BIN)/python -m peerpath.engine.bench --sizes 1000,10000,50000 --capacity 1,2
+	$(BIN)/python -m peerpath.engine.bench --sizes 10000,50000 --capacity 1,2 --school-size 0
 
 messages: install
 	$(BIN)/python manage.py makemessages -l es --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*" --ignore "tests/*"

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "peerpath.mentorships",
     "peerpath.matching",
     "peerpath.api",
+    "peerpath.site",
 ]
 
 MIDDLEWARE = [
@@ -99,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "peerpath.core.context_processors.navigation",
+                "peerpath.site.context_processors.navigation",
             ],
         },
     },

@@ -2,29 +2,21 @@ from django.urls import include, path, re_path
 
 from peerpath.accounts import views as accounts_views
 from peerpath.core import views as core_views
+from peerpath.site import views as site_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("language/", accounts_views.set_language, name="set_language"),
     path("orgs/", accounts_views.organization_list, name="organization_list"),
     path("org/<slug:slug>/", accounts_views.organization_detail, name="organization_detail"),
     path("org/<slug:slug>/people/", accounts_views.people, name="people"),
     path("org/<slug:slug>/people/<int:user_id>/", accounts_views.person_detail, name="person_detail"),
-    path("org/<slug:slug>/audit/", core_views.audit_log, name="audit_log"),
+    path("org/<slug:slug>/audit/", site_views.audit_log, name="audit_log"),
     path("", include("peerpath.programs.urls")),
-    path("", include("peerpath.programs.event_urls")),
-    path("", include("peerpath.programs.enrollment_urls")),
     path("", include("peerpath.recruitment.urls")),
-    path("", include("peerpath.recruitment.screening_urls")),
-    path("", include("peerpath.recruitment.consent_urls")),
     path("", include("peerpath.training.urls")),
-    path("", include("peerpath.training.resource_urls")),
-    path("", include("peerpath.training.progress_urls")),
-    path("", include("peerpath.training.certificate_urls")),
-    path("", include("peerpath.matching.profile_urls")),
-    path("", include("peerpath.matching.settings_urls")),
-    path("", include("peerpath.matching.round_urls")),
+    path("", include("peerpath.matching.urls")),
     path("", include("peerpath.mentorships.urls")),
     # Same pattern as allauth's, listed first so that bad reset links are audited.
     re_path(

@@ -17,7 +17,7 @@ from peerpath.core import policy
 from peerpath.matching.eligibility import CONSENT, SCREENED, Gate, Matchability, matchability, training_gates
 from peerpath.mentorships.models import Match
 from peerpath.programs.models import Cohort, Participant, ParticipantRole, Phase, Program
-from peerpath.programs.queries import ENROLLED
+from peerpath.programs.queries.programs import ENROLLED
 from peerpath.recruitment.models import Application
 
 # An application left this long in submitted or screening needs someone to look at it.

@@ -18,12 +18,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import Membership
-from peerpath.matching import engine
+from peerpath.engine import core as engine
 from peerpath.matching.eligibility import matchability
 from peerpath.matching.models import Preference, Profile
 from peerpath.mentorships.models import Match
 from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
-from peerpath.recruitment.forms import AVAILABILITY_CHOICES
+from peerpath.recruitment.forms.applications import AVAILABILITY_CHOICES
 from peerpath.recruitment.models import Application, Consent
 
 # Goals a mentee names, and the same list as strengths a mentor offers: one vocabulary so they meet.

@@ -6,6 +6,6 @@ from django.tasks import task
 @task()
 def run_match_round(*, round_id: int) -> str:
     """Run a queued round; its progress is saved on the round for the page's progress bar."""
-    from peerpath.matching.services import run_round
+    from peerpath.matching.services.rounds import run_round
 
     return run_round(round_id).status

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from peerpath.programs import views
+from peerpath.programs.views import enrollment as enrollment_views
+from peerpath.programs.views import events as event_views
+from peerpath.programs.views import programs as views
 
-# The parts of a program managed from its page, and the path segment of each.
 PART_SEGMENTS = {
     "objective": "objectives",
     "staff": "staff",
@@ -48,3 +49,30 @@ for kind, segment in PART_SEGMENTS.items():
             name=f"program_{kind}_delete",
         ),
     ]
+
+# event
+urlpatterns += [
+    path("programs/<int:program_pk>/events/", event_views.event_list, name="event_list"),
+    path("programs/<int:program_pk>/events/new/", event_views.event_create, name="event_create"),
+    path("programs/<int:program_pk>/events.ics", event_views.program_events_ics, name="program_events_ics"),
+    path("events/<int:pk>/", event_views.event_detail, name="event_detail"),
+    path("events/<int:pk>/edit/", event_views.event_edit, name="event_edit"),
+    path("events/<int:pk>/cancel/", event_views.event_delete, name="event_delete"),
+    path("events/<int:pk>/rsvp/", event_views.event_rsvp, name="event_rsvp"),
+    path("events/<int:pk>/rsvp/cancel/", event_views.event_rsvp_cancel, name="event_rsvp_cancel"),
+    path("events/<int:pk>/attendance/", event_views.event_attendance, name="event_attendance"),
+    path("events/<int:pk>/event.ics", event_views.event_ics, name="event_ics"),
+]
+
+# enrollment
+urlpatterns += [
+    path("programs/<int:program_pk>/join/", enrollment_views.enrollment_join, name="enrollment_join"),
+    path(
+        "programs/<int:program_pk>/join/signup/", enrollment_views.enrollment_signup, name="enrollment_signup"
+    ),
+    path("programs/<int:program_pk>/refer/", enrollment_views.enrollment_refer, name="enrollment_refer"),
+    path("programs/<int:program_pk>/enroll/csv/", enrollment_views.enrollment_csv, name="enrollment_csv"),
+    path(
+        "programs/<int:program_pk>/participants/", enrollment_views.participant_list, name="participant_list"
+    ),
+]

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from peerpath.recruitment import views
+from peerpath.recruitment.views import applications as views
+from peerpath.recruitment.views import consent as consent_views
+from peerpath.recruitment.views import screening as screening_views
 
 urlpatterns = [
     path(
@@ -31,4 +33,64 @@ urlpatterns = [
     path("programs/<int:program_pk>/nominate/", views.nomination_create, name="nomination_create"),
     path("programs/<int:program_pk>/nominations/", views.nomination_list, name="nomination_list"),
     path("programs/<int:program_pk>/funnel/", views.recruitment_funnel, name="recruitment_funnel"),
+]
+
+# screening
+urlpatterns += [
+    path("programs/<int:program_pk>/review/", screening_views.application_review, name="application_review"),
+    path(
+        "programs/<int:program_pk>/review/status/",
+        screening_views.application_bulk_status,
+        name="application_bulk_status",
+    ),
+    path("programs/<int:program_pk>/rubric/", screening_views.rubric_edit, name="rubric_edit"),
+    path(
+        "rubric/criteria/<int:pk>/edit/", screening_views.rubric_criterion_edit, name="rubric_criterion_edit"
+    ),
+    path(
+        "rubric/criteria/<int:pk>/delete/",
+        screening_views.rubric_criterion_delete,
+        name="rubric_criterion_delete",
+    ),
+    path(
+        "rubric/criteria/<int:pk>/move/", screening_views.rubric_criterion_move, name="rubric_criterion_move"
+    ),
+    path(
+        "screening/applications/<int:pk>/",
+        screening_views.application_screening,
+        name="application_screening",
+    ),
+    path(
+        "screening/applications/<int:pk>/interviews/",
+        screening_views.interview_schedule,
+        name="interview_schedule",
+    ),
+    path(
+        "screening/applications/<int:pk>/references/",
+        screening_views.reference_request,
+        name="reference_request",
+    ),
+    path("interviews/<int:pk>/", screening_views.interview_score, name="interview_score"),
+    path("r/<str:token>/", screening_views.reference_respond, name="reference_respond"),
+    path(
+        "programs/<int:program_pk>/people/<int:user_id>/checks/new/",
+        screening_views.background_check_add,
+        name="background_check_add",
+    ),
+    path("screening/checks/<int:pk>/", screening_views.background_check_edit, name="background_check_edit"),
+    path(
+        "programs/<int:program_pk>/attention/",
+        screening_views.screening_attention,
+        name="screening_attention",
+    ),
+]
+
+# consent
+urlpatterns += [
+    path("programs/<int:program_pk>/consent/", consent_views.consent_list, name="consent_list"),
+    path("programs/<int:program_pk>/consent/request/", consent_views.consent_request, name="consent_request"),
+    # Public by design: the signed token is the credential.
+    path("consent/<str:token>/", consent_views.consent_respond, name="consent_respond"),
+    path("consents/", consent_views.my_consents, name="my_consents"),
+    path("consents/<int:pk>/", consent_views.consent_answer, name="consent_answer"),
 ]

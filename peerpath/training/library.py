@@ -12,7 +12,7 @@ from django.db import transaction
 from peerpath.accounts.models import Organization
 from peerpath.core.audit import record_audit
 from peerpath.training.models import Lesson, Module, QuizChoice, QuizQuestion, Resource
-from peerpath.training.services import sanitize_lesson_html
+from peerpath.training.services.modules import sanitize_lesson_html
 
 
 @dataclass(frozen=True)

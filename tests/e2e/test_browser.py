@@ -164,9 +164,9 @@ def test_program_and_recruitment_pages_pass_axe(
     from django.utils import timezone
 
     from peerpath.programs.models import Event
-    from peerpath.recruitment.consent_services import make_consent_token
     from peerpath.recruitment.models import Consent, Interview, Reference, RubricCriterion
-    from peerpath.recruitment.screening_services import reference_token
+    from peerpath.recruitment.services.consent import make_consent_token
+    from peerpath.recruitment.services.screening import reference_token
     from tests.factories import ApplicationFactory, ParticipantFactory
 
     RubricCriterion.objects.create(program=program, name="Listening")
@@ -237,9 +237,9 @@ def test_training_pages_pass_axe(page: Page, login_as, alice, bob, program, coho
     from django.utils import timezone
 
     from peerpath.programs.models import Event
-    from peerpath.training.certificate_services import issue_certificate, verification_code
     from peerpath.training.models import Lesson, RolePlayChecklist
-    from peerpath.training.services import submit_quiz
+    from peerpath.training.services.certificates import issue_certificate, verification_code
+    from peerpath.training.services.modules import submit_quiz
     from tests.factories import ModuleFactory, ParticipantFactory, RequirementFactory, quiz_question
 
     module = ModuleFactory(organization=lincoln, title="Active listening")

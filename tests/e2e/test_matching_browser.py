@@ -4,8 +4,8 @@ swaps a mentee, and publishes; every round page passes axe-core."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from peerpath.matching import services
 from peerpath.matching.models import MatchRound
+from peerpath.matching.services import rounds as services
 from peerpath.mentorships.models import Match
 from tests.e2e.test_browser import assert_pages_pass_axe
 from tests.matching.people import add_mentee, add_mentor

@@ -18,7 +18,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from peerpath.matching.assignment import (
+from peerpath.engine.assignment import (
     Mode,
     Problem,
     ProblemError,
@@ -391,7 +391,7 @@ def test_malformed_problem_raises_problem_error(problem: Problem, message: str) 
 
 
 def test_stable_mode_delegates_to_the_stable_solver() -> None:
-    stable = pytest.importorskip("peerpath.matching.stable")
+    stable = pytest.importorskip("peerpath.engine.stable")
     problem = Problem(
         2, [1], [(0, 0, 1), (1, 0, 1)], mode="stable", mentee_ranks={0: [0], 1: [0]}, mentor_ranks={0: [1, 0]}
     )

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from peerpath.matching import engine, pruning
-from peerpath.matching.engine import (
+from peerpath.engine import core as engine
+from peerpath.engine import pruning
+from peerpath.engine.core import (
     COMPONENTS,
     CONSTRAINTS,
     DEMO_VOCABULARY,

@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from peerpath.core.models import AuditEntry
-from peerpath.matching import services
 from peerpath.matching.models import InterestTag, Preference, Profile
+from peerpath.matching.services import rounds as services
 from peerpath.programs.models import Participant, Program
 from tests.factories import ApplicationFactory, ParticipantFactory
 from tests.matching.people import WEEK, add_mentee, add_mentor

@@ -4,8 +4,8 @@ grade rule, and guardians' preferences as hard constraints."""
 import pytest
 
 from peerpath.core.roles import Role
-from peerpath.matching import services
 from peerpath.matching.models import Profile
+from peerpath.matching.services import rounds as services
 from peerpath.programs.models import Program
 from tests.factories import ConsentFactory, member
 from tests.matching.people import add_mentee, add_mentor

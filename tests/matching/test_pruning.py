@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from peerpath.matching.assignment import Problem, ProblemError, solve
-from peerpath.matching.bench import Generated
-from peerpath.matching.pruning import (
+from peerpath.engine.assignment import Problem, ProblemError, solve
+from peerpath.engine.bench import Generated
+from peerpath.engine.pruning import (
     _shortest_distances,
     _top_k_rows,
     solve_by_components,

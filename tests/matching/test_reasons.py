@@ -37,7 +37,7 @@ def test_reasons_are_worded_in_the_readers_language():
 
 
 def test_every_engine_component_has_a_weight_setting_and_a_label():
-    from peerpath.matching import engine
+    from peerpath.engine import core as engine
     from peerpath.matching.models import MatchSettings
     from peerpath.matching.reasons import COMPONENT_LABELS
 

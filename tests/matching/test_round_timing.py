@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from peerpath.accounts.models import Membership, User
 from peerpath.core.roles import Role
-from peerpath.matching import services
 from peerpath.matching.features import GOAL_KEYS, SLOT_KEYS
 from peerpath.matching.models import Profile
+from peerpath.matching.services import rounds as services
 from peerpath.programs.models import Participant
 from peerpath.recruitment.models import Application, BackgroundCheck
 

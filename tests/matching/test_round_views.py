@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from peerpath.matching import services
 from peerpath.matching.models import MatchRound, Proposal
+from peerpath.matching.services import rounds as services
 from peerpath.mentorships.models import Match
 from tests.matching.people import add_mentee, add_mentor
 

@@ -3,9 +3,9 @@
 import pytest
 from django.core import mail
 
-from peerpath.matching import services
 from peerpath.matching.models import MatchRound, Preference, Proposal
 from peerpath.matching.reasons import reasons
+from peerpath.matching.services import rounds as services
 from peerpath.mentorships.models import Match
 from peerpath.mentorships.services import set_match_status
 from peerpath.programs.models import Participant

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from peerpath.matching import semantic
+from peerpath.engine import semantic
 
 
 def test_wordllama_loads_offline_and_ranks_similar_texts_higher() -> None:

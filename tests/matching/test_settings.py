@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from peerpath.core.models import AuditEntry
-from peerpath.matching import services
+from peerpath.matching.forms.settings import MatchSettingsForm
 from peerpath.matching.models import MatchRound, MatchSettings, Profile, Proposal
-from peerpath.matching.settings_forms import MatchSettingsForm
+from peerpath.matching.services import rounds as services
 from tests.factories import ApplicationFactory, ParticipantFactory
 from tests.matching.people import add_mentee, add_mentor
 

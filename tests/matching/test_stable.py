@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peerpath.matching.assignment import Problem, ProblemError, Solution
-from peerpath.matching.stable import NO_ACCEPTABLE_PAIR, REJECTED_BY_ALL, solve_stable
+from peerpath.engine.assignment import Problem, ProblemError, Solution
+from peerpath.engine.stable import NO_ACCEPTABLE_PAIR, REJECTED_BY_ALL, solve_stable
 
 # The autouse Django settings fixture in tests/conftest.py is function-scoped; it is harmless here.
 property_settings = settings(

@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from peerpath.matching import engine, services
+from peerpath.engine import core as engine
 from peerpath.matching.features import build_inputs
 from peerpath.matching.models import Preference
+from peerpath.matching.services import rounds as services
 from peerpath.mentorships.models import Match
 from tests.matching.people import add_mentee, add_mentor
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from peerpath.core.models import AuditEntry
-from peerpath.matching import services
+from peerpath.matching.services import rounds as services
 from peerpath.mentorships.models import Match
 from tests.matching.people import add_mentee, add_mentor
 

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from peerpath.core.models import AuditEntry
 from peerpath.core.roles import Role
-from peerpath.programs.enrollment_services import validate_enrollment_csv
 from peerpath.programs.models import Participant
+from peerpath.programs.services.enrollment import validate_enrollment_csv
 from peerpath.recruitment.models import Nomination
 from tests.factories import ParticipantFactory, born_years_ago, member
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from peerpath.core.models import AuditEntry
 from peerpath.core.roles import Role
-from peerpath.programs.event_services import EventStarted, cancel_rsvp, rsvp_to_event
 from peerpath.programs.models import RSVP, Attendance, Event
+from peerpath.programs.services.events import EventStarted, cancel_rsvp, rsvp_to_event
 from tests.factories import ParticipantFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -541,7 +541,7 @@ def test_program_events_ics_lists_only_upcoming_events(client, bob, program):
 def test_cancelled_event_is_marked_cancelled_in_the_calendar_feed(client, alice, program):
     import icalendar
 
-    from peerpath.programs.event_services import cancel_event
+    from peerpath.programs.services.events import cancel_event
 
     event = make_event(program, title="Rained out")
     cancel_event(event=event, actor=alice)

@@ -10,8 +10,8 @@ from django.utils import timezone
 from peerpath.core.models import AuditEntry
 from peerpath.core.roles import Role
 from peerpath.matching.eligibility import CONSENT, is_matchable
-from peerpath.recruitment.consent_services import make_consent_token, request_consent
 from peerpath.recruitment.models import Consent
+from peerpath.recruitment.services.consent import make_consent_token, request_consent
 from tests.factories import (
     ApplicationFactory,
     ConsentFactory,

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from peerpath.core.roles import Role
 from peerpath.recruitment.models import Application, Nomination
-from peerpath.recruitment.services import set_application_status
+from peerpath.recruitment.services.applications import set_application_status
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db

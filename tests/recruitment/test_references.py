@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peerpath.recruitment.models import Application, Reference
-from peerpath.recruitment.screening_services import reference_token
+from peerpath.recruitment.services.screening import reference_token
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db

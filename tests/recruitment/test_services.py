@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from peerpath.core.models import AuditEntry
 from peerpath.programs.models import Participant
-from peerpath.recruitment import queries
 from peerpath.recruitment.models import Application, Interview, Nomination, Question
-from peerpath.recruitment.services import (
+from peerpath.recruitment.queries import applications as queries
+from peerpath.recruitment.services.applications import (
     AlreadyApplied,
     ApplicationsClosed,
     IllegalTransition,
@@ -188,7 +188,7 @@ def test_recruitment_funnel_counts_per_source(program, cohort, alice, jefferson_
 
 def test_submit_application_refuses_a_grade_outside_the_program(cohort, lincoln):
     from peerpath.core.roles import Role
-    from peerpath.recruitment.services import NotEligible, submit_application
+    from peerpath.recruitment.services.applications import NotEligible, submit_application
     from tests.factories import member
 
     cohort.program.min_grade, cohort.program.max_grade = 9, 10

@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peerpath.core.models import AuditEntry
-from peerpath.training.certificate_services import (
+from peerpath.training.models import Certificate
+from peerpath.training.services.certificates import (
     PDF_BASE_URL,
     StaticOnlyURLFetcher,
     static_file_for,
     verification_code,
 )
-from peerpath.training.certificate_views import certificate_context
-from peerpath.training.models import Certificate
+from peerpath.training.views.certificates import certificate_context
 from tests.factories import CompletionFactory, ModuleFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from peerpath.core.models import AuditEntry
 from peerpath.training.models import Completion, Lesson, Module
-from peerpath.training.services import sanitize_lesson_html
+from peerpath.training.services.modules import sanitize_lesson_html
 from tests.factories import CompletionFactory, ModuleFactory, quiz_question
 
 pytestmark = pytest.mark.django_db

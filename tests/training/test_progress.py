@@ -11,7 +11,7 @@ from django.utils import timezone
 from peerpath.core.models import AuditEntry
 from peerpath.programs.models import Attendance, Event
 from peerpath.training.models import Requirement, RolePlayChecklist, WorkshopCredit
-from peerpath.training.progress_queries import Status
+from peerpath.training.queries.progress import Status
 from tests.factories import (
     CompletionFactory,
     ModuleFactory,

@@ -3,8 +3,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from peerpath.core.models import AuditEntry
+from peerpath.training.forms.resources import MAX_FILE_BYTES
 from peerpath.training.models import Resource
-from peerpath.training.resource_forms import MAX_FILE_BYTES
 from tests.factories import ParticipantFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.utils import timezone
 from peerpath.core.models import AuditEntry
 from peerpath.programs.models import Attendance, Event
 from peerpath.training.models import Completion, WorkshopCredit
-from peerpath.training.progress_services import credit_workshop_attendance
+from peerpath.training.services.progress import credit_workshop_attendance
 from tests.factories import CompletionFactory, ModuleFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db

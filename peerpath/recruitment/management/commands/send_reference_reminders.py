@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from peerpath.recruitment.screening_services import send_reference_reminders
+from peerpath.recruitment.services.screening import send_reference_reminders
 
 
 def default_base_url() -> str:

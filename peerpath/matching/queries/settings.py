@@ -1,0 +1,98 @@
+"""The live preview of a program's matching settings: the engine run on the current cohort with settings
+that are not saved. Nothing is stored, not even the profiles the run would create on the way."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from peerpath.accounts.models import User
+from peerpath.engine import core as engine
+from peerpath.matching import reasons
+from peerpath.matching.features import build_inputs, parse_mentee_key
+from peerpath.matching.models import MatchSettings
+from peerpath.matching.services import rounds as services
+from peerpath.programs.models import Cohort, Program
+
+PREVIEW_PAIRS = 10
+
+
+@dataclass(frozen=True)
+class PreviewPair:
+    mentee: User
+    mentor: User
+    subject: str
+    score: int
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class Preview:
+    cohort: Cohort | None
+    pool: int = 0  # mentees (in peer tutoring: mentee and subject) waiting for a match
+    mentors: int = 0
+    matched: int = 0
+    average: float | None = None
+    lowest: int | None = None
+    pairs: list[PreviewPair] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def unmatched(self) -> int:
+        return self.pool - self.matched
+
+
+def preview_settings(program: Program, data: dict[str, Any]) -> Preview:
+    """What a round of the current cohort would propose under `data` (the settings form's cleaned data)."""
+    cohort = program.current_cohort()
+    if cohort is None:
+        return Preview(cohort=None)
+    config = services.snapshot(MatchSettings(program=program, **data))
+    with transaction.atomic():
+        try:
+            return _run(cohort, config)
+        finally:
+            # build_inputs creates missing profiles from applications; a preview must leave no trace.
+            transaction.set_rollback(True)
+
+
+def _run(cohort: Cohort, config: dict[str, Any]) -> Preview:
+    inputs = build_inputs(cohort, config)
+    if not len(inputs.mentees) or not len(inputs.mentors):
+        return Preview(cohort=cohort, pool=len(inputs.mentees), mentors=len(inputs.mentors))
+    try:
+        result = engine.match(
+            inputs.mentees,
+            inputs.mentors,
+            inputs.weights,
+            inputs.constraints,
+            mode=config["mode"],
+            requests=inputs.requests,
+        )
+    except ValueError as exc:
+        return Preview(cohort=cohort, error=str(exc))
+    scores = [a.score for a in result.assignments]
+    best = sorted(result.assignments, key=lambda a: (-a.score, a.mentee_id))[:PREVIEW_PAIRS]
+    pairs = []
+    for a in best:
+        mentee_id, subject = parse_mentee_key(a.mentee_id)
+        pairs.append(
+            PreviewPair(
+                mentee=inputs.people[mentee_id].participant.user,
+                mentor=inputs.people[int(a.mentor_id)].participant.user,
+                subject=subject,
+                score=a.score,
+                reasons=reasons.reasons(services.breakdown_details(a.breakdown, inputs.vocabulary)),
+            )
+        )
+    return Preview(
+        cohort=cohort,
+        pool=len(inputs.mentees),
+        mentors=len(inputs.mentors),
+        matched=len(scores),
+        average=sum(scores) / len(scores) if scores else None,
+        lowest=min(scores) if scores else None,
+        pairs=pairs,
+        warnings=[*inputs.warnings, *result.warnings],
+    )

@@ -1,0 +1,457 @@
+"""Writes with business meaning for matching: settings snapshots, running a round, the coordinator's review
+(accept, reject, swap, lock, exclude), re-running, and publishing into matches.
+
+A round never changes anything outside itself until `publish_round`; that is what lets a coordinator run,
+compare and throw away rounds freely.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peerpath.core.audit import record_audit
+from peerpath.engine import core as engine
+from peerpath.matching.features import Inputs, Person, build_inputs, parse_mentee_key
+from peerpath.matching.models import MatchRound, MatchSettings, Proposal
+from peerpath.matching.reasons import reasons
+from peerpath.mentorships.services import propose_match
+from peerpath.programs.models import Cohort, Program
+
+Status = MatchRound.Status
+ROUND_TRANSITIONS: dict[str, set[str]] = {
+    Status.QUEUED: {Status.RUNNING, Status.FAILED},
+    Status.RUNNING: {Status.DRAFT, Status.FAILED},
+    Status.DRAFT: {Status.PUBLISHED},
+    Status.PUBLISHED: set(),
+    Status.FAILED: set(),
+}
+BACKGROUND_THRESHOLD = 300  # participants: above this, a round runs as a background task
+
+
+class MatchingError(Exception):
+    """The message is shown to the coordinator as it is."""
+
+
+def settings_for(program: Program) -> MatchSettings:
+    """The program's settings, created with defaults suited to its model on first use."""
+    found = MatchSettings.objects.filter(program=program).first()
+    if found:
+        return found
+    defaults: dict[str, Any] = {}
+    if program.model == Program.Model.CROSS_AGE:
+        defaults.update(grade_gap_on=True, min_grade_gap=program.min_grade_gap or 2)
+    if program.model == Program.Model.PEER_TUTORING:
+        defaults.update(weight_subjects=2.0, weight_interests=0.5)
+    settings, _created = MatchSettings.objects.get_or_create(program=program, defaults=defaults)
+    return settings
+
+
+def snapshot(settings: MatchSettings) -> dict[str, Any]:
+    return {"mode": settings.mode, "weights": settings.weights(), "constraints": settings.constraints()}
+
+
+def set_round_status(
+    *, round: MatchRound, status: str, actor: Any = None, request: HttpRequest | None = None, **fields: Any
+) -> MatchRound:
+    """The one place a round's status changes: validate, save (with `fields`), audit."""
+    old = round.status
+    if status not in ROUND_TRANSITIONS[old]:
+        raise MatchingError(
+            _("A round that is %(old)s cannot become %(new)s.")
+            % {"old": Status(old).label.lower(), "new": Status(status).label.lower()}
+        )
+    round.status = status
+    for name, value in fields.items():
+        setattr(round, name, value)
+    round.save(update_fields=["status", "updated", *fields])
+    record_audit(
+        action="match_round.status_changed",
+        actor=actor,
+        target=round,
+        organization_id=round.cohort.program.organization_id,
+        detail={"from": old, "to": status},
+        request=request,
+    )
+    return round
+
+
+# Creating and running ---------------------------------------------------------------------------------
+
+
+def create_round(
+    *,
+    cohort: Cohort,
+    actor: Any,
+    config: dict[str, Any] | None = None,
+    previous: MatchRound | None = None,
+) -> MatchRound:
+    """A queued round with the program's current settings (plus locks and exclusions carried over)."""
+    config = dict(config or snapshot(settings_for(cohort.program)))
+    config.setdefault("locked", [])
+    config.setdefault("excluded", [])
+    with transaction.atomic():
+        Cohort.objects.select_for_update().get(pk=cohort.pk)  # serialise round numbers per cohort
+        number = (cohort.match_rounds.aggregate(n=Max("number"))["n"] or 0) + 1
+        round = MatchRound.objects.create(
+            cohort=cohort, number=number, config=config, previous=previous, created_by=actor
+        )
+        record_audit(
+            action="match_round.created",
+            actor=actor,
+            target=round,
+            organization_id=cohort.program.organization_id,
+            detail={"number": number, "previous": previous.pk if previous else None},
+        )
+    return round
+
+
+def rerun_round(*, round: MatchRound, actor: Any, use_current_settings: bool = True) -> MatchRound:
+    """A new round keeping this one's locked pairs and exclusions; weights from the settings now."""
+    config = snapshot(settings_for(round.cohort.program)) if use_current_settings else dict(round.config)
+    config["locked"] = [
+        [p.mentee_id, p.mentor_id, p.subject]
+        for p in round.proposals.filter(locked=True, mentor__isnull=False)
+    ]
+    config["excluded"] = list(round.config.get("excluded", []))
+    return create_round(cohort=round.cohort, actor=actor, config=config, previous=round)
+
+
+def run_round(round_id: int, progress: Callable[[float], None] | None = None) -> MatchRound:
+    """Run the engine for a queued round and store its proposals. Safe to call once per round."""
+    round = MatchRound.objects.select_related("cohort__program").get(pk=round_id)
+    set_round_status(round=round, status=Status.RUNNING, started_at=timezone.now(), progress=0.05)
+    try:
+        inputs = build_inputs(round.cohort, round.config)
+        _save_progress(round, 0.2)
+        result = _match(inputs, round.config.get("mode", "max_total"), round, progress)
+        with transaction.atomic():
+            _store_proposals(round, inputs, result)
+            set_round_status(
+                round=round,
+                status=Status.DRAFT,
+                finished_at=timezone.now(),
+                progress=1.0,
+                total=result.total,
+                optimal=result.optimal,
+                mentee_count=len(inputs.mentees),
+                mentor_count=len(inputs.mentors),
+                feasible_pairs=result.feasible_pairs,
+                warnings=[*inputs.warnings, *result.warnings],
+            )
+    except Exception as exc:  # a failed run must show as failed, never stay "running" for ever
+        round.refresh_from_db()
+        set_round_status(
+            round=round,
+            status=Status.FAILED,
+            finished_at=timezone.now(),
+            message=str(exc)[:500] or type(exc).__name__,
+        )
+        if not isinstance(exc, (MatchingError, ValueError)):
+            raise
+    return round
+
+
+def _save_progress(round: MatchRound, value: float) -> None:
+    MatchRound.objects.filter(pk=round.pk).update(progress=value)
+
+
+def _match(
+    inputs: Inputs, mode: str, round: MatchRound, progress: Callable[[float], None] | None
+) -> engine.EngineResult:
+    if not len(inputs.mentees) or not len(inputs.mentors):
+        return engine.EngineResult(
+            mode=mode,  # type: ignore[arg-type]
+            assignments=[],
+            unmatched=[
+                engine.Unmatched(key, i, "no_feasible_mentor", None, 0, "no mentors in the pool")
+                for i, key in enumerate(inputs.mentees.ids)
+            ],
+            total=0,
+            optimal=True,
+            feasible_pairs=0,
+        )
+
+    saved = [0.0]
+
+    def report(fraction: float) -> None:
+        # The engine reports often; write the round only every 5 %.
+        if fraction - saved[0] >= 0.05 or fraction >= 1.0:
+            saved[0] = fraction
+            _save_progress(round, 0.2 + 0.75 * fraction)
+        if progress:
+            progress(fraction)
+
+    return engine.match(
+        inputs.mentees,
+        inputs.mentors,
+        inputs.weights,
+        inputs.constraints,
+        mode=mode,  # type: ignore[arg-type]
+        requests=inputs.requests,
+        locked=inputs.locked,
+        progress=report,
+    )
+
+
+def breakdown_details(breakdown: engine.Breakdown, vocabulary: engine.Vocabulary) -> dict[str, Any]:
+    """What a pair has in common, by name, for reasons rendered later in the reader's language."""
+    names = engine._names  # noqa: SLF001 - the engine's own index -> name mapping
+    bits = engine._bits  # noqa: SLF001
+    return {
+        "interests": names(breakdown.shared_interests, vocabulary.interests),
+        "goals": names(breakdown.shared_goals, vocabulary.goals),
+        "subjects": names(breakdown.shared_subjects, vocabulary.subjects),
+        "slots": breakdown.shared_slots,
+        "languages": names(bits(breakdown.shared_languages), vocabulary.languages),
+        "background": names(bits(breakdown.shared_background), vocabulary.background),
+        "semantic": round(breakdown.components.get("semantic", 0.0), 3),
+        "requested": breakdown.requested,
+        "contributions": {k: round(v * engine.SCORE_SCALE) for k, v in breakdown.contributions.items() if v},
+    }
+
+
+def _store_proposals(round: MatchRound, inputs: Inputs, result: engine.EngineResult) -> None:
+    rows = []
+    for a in result.assignments:
+        mentee_id, subject = parse_mentee_key(a.mentee_id)
+        rows.append(
+            Proposal(
+                round=round,
+                mentee_id=mentee_id,
+                mentor_id=int(a.mentor_id),
+                subject=subject,
+                score=a.score,
+                contributions=breakdown_details(a.breakdown, inputs.vocabulary),
+                locked=a.locked,
+                priority=a.mentee_id in inputs.priority,
+                requested=a.breakdown.requested,
+            )
+        )
+    for u in result.unmatched:
+        mentee_id, subject = parse_mentee_key(u.mentee_id)
+        rows.append(
+            Proposal(
+                round=round,
+                mentee_id=mentee_id,
+                subject=subject,
+                unmatched_reason=_unmatched_reason(u),
+                contributions={"excluded": u.excluded, "mentors": len(inputs.mentors)},
+                priority=u.mentee_id in inputs.priority,
+            )
+        )
+    Proposal.objects.bulk_create(rows, batch_size=2000)
+
+
+def _unmatched_reason(unmatched: engine.Unmatched) -> str:
+    """A code, worded in the reader's language when shown (`reasons.unmatched_message`)."""
+    if unmatched.reason == "better_used_elsewhere":
+        return "better_used_elsewhere"
+    return unmatched.constraint or "no_mentors"
+
+
+def start_round(*, cohort: Cohort, actor: Any, previous: MatchRound | None = None) -> MatchRound:
+    """Create a round and run it: at once for a small cohort, as a background task for a large one."""
+    round = rerun_round(round=previous, actor=actor) if previous else create_round(cohort=cohort, actor=actor)
+    size = cohort.participants.count()
+    if size > BACKGROUND_THRESHOLD:
+        from peerpath.matching.tasks import run_match_round
+
+        transaction.on_commit(lambda: run_match_round.enqueue(round_id=round.pk))
+    else:
+        run_round(round.pk)
+        round.refresh_from_db()
+    return round
+
+
+# Review -----------------------------------------------------------------------------------------------
+
+
+def _editable(round: MatchRound) -> None:
+    if round.status != Status.DRAFT:
+        raise MatchingError(_("Only a round that is ready for review can be changed."))
+
+
+def decide(*, round: MatchRound, proposal_ids: Iterable[int], decision: str, actor: Any) -> int:
+    """Accept or reject proposals (unmatched lines are skipped). Returns how many changed."""
+    _editable(round)
+    if decision not in Proposal.Decision.values:
+        raise MatchingError(_("Unknown decision."))
+    changed = (
+        round.proposals.filter(pk__in=list(proposal_ids), mentor__isnull=False)
+        .exclude(decision=decision)
+        .update(decision=decision)
+    )
+    if changed:
+        record_audit(
+            action="match_round.decided",
+            actor=actor,
+            target=round,
+            organization_id=round.cohort.program.organization_id,
+            detail={"decision": decision, "count": changed},
+        )
+    return changed
+
+
+def set_locked(*, proposal: Proposal, locked: bool, actor: Any) -> Proposal:
+    _editable(proposal.round)
+    if proposal.is_unmatched:
+        raise MatchingError(_("Only a proposed pair can be locked."))
+    proposal.locked = locked
+    proposal.save(update_fields=["locked"])
+    return proposal
+
+
+def exclude_person(*, round: MatchRound, user_id: int, actor: Any) -> int:
+    """Leave a person out of re-runs of this round; their proposals here are rejected. Returns how many."""
+    _editable(round)
+    excluded = set(round.config.get("excluded", []))
+    excluded.add(int(user_id))
+    round.config = {**round.config, "excluded": sorted(excluded)}
+    round.save(update_fields=["config", "updated"])
+    return (
+        round.proposals.filter(Q(mentee_id=user_id) | Q(mentor_id=user_id), mentor__isnull=False)
+        .exclude(decision=Proposal.Decision.REJECTED)
+        .update(decision=Proposal.Decision.REJECTED, locked=False)
+    )
+
+
+def mentor_load(round: MatchRound) -> Counter[int]:
+    """Proposals per mentor in a round, rejected ones left out."""
+    return Counter(
+        round.proposals.filter(mentor__isnull=False)
+        .exclude(decision=Proposal.Decision.REJECTED)
+        .values_list("mentor_id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class SwapOption:
+    mentor_id: int
+    person: Person
+    score: int
+    delta: int  # change in the round's total if the mentee moved to this mentor
+    places_left: int
+    details: dict[str, Any]
+    reasons: list[str]
+
+
+def swap_options(proposal: Proposal) -> list[SwapOption]:
+    """Every mentor this mentee could have instead, best first, with the score, the change in the round's
+    total, the places left and the reasons. Unmatched lines get the same list."""
+    round = proposal.round
+    inputs = build_inputs(round.cohort, round.config)
+    key = f"{proposal.mentee_id}:{proposal.subject}" if proposal.subject else str(proposal.mentee_id)
+    if key not in inputs.mentees.ids:
+        return []
+    i = inputs.mentees.ids.index(key)
+    mentor_ids = inputs.mentors.ids
+    scored = engine.score_pairs(
+        inputs.mentees, inputs.mentors, inputs.weights, inputs.constraints, requests=inputs.requests
+    )
+    columns = [int(j) for r, j in zip(scored.rows.tolist(), scored.cols.tolist(), strict=True) if r == i]
+    breakdowns = engine.explain_pairs(
+        inputs.mentees, inputs.mentors, inputs.weights, [(i, j) for j in columns], requests=inputs.requests
+    )
+    load = mentor_load(round)
+    assert inputs.mentors.capacity is not None  # noqa: S101 - set in Side
+    current = proposal.score if not proposal.is_unmatched else 0
+    options = []
+    for j, breakdown in zip(columns, breakdowns, strict=True):
+        mentor_id = int(mentor_ids[j])
+        if mentor_id == proposal.mentor_id:
+            continue
+        options.append(
+            SwapOption(
+                mentor_id=mentor_id,
+                person=inputs.people[mentor_id],
+                score=breakdown.score,
+                delta=breakdown.score - current,
+                places_left=int(inputs.mentors.capacity[j]) - load.get(mentor_id, 0),
+                details=(details := breakdown_details(breakdown, inputs.vocabulary)),
+                reasons=reasons(details, limit=4),
+            )
+        )
+    options.sort(key=lambda o: (-o.score, o.mentor_id))
+    return options
+
+
+def swap(*, proposal: Proposal, mentor_id: int, actor: Any) -> Proposal:
+    """Give the proposal's mentee another mentor who fits and has a place; the score is recomputed."""
+    _editable(proposal.round)
+    option = next((o for o in swap_options(proposal) if o.mentor_id == mentor_id), None)
+    if option is None:
+        raise MatchingError(_("That mentor does not fit this mentee under the round's rules."))
+    if option.places_left <= 0:
+        raise MatchingError(
+            _("That mentor has no place left in this round. Reject one of their proposals first.")
+        )
+    old_mentor, old_score = proposal.mentor_id, proposal.score
+    proposal.mentor_id = mentor_id
+    proposal.score = option.score
+    proposal.contributions = option.details
+    proposal.requested = option.details["requested"]
+    proposal.unmatched_reason = ""
+    proposal.decision = Proposal.Decision.PENDING
+    proposal.locked = False
+    proposal.save()
+    record_audit(
+        action="match_round.swapped",
+        actor=actor,
+        target=proposal.round,
+        organization_id=proposal.round.cohort.program.organization_id,
+        detail={
+            "mentee": proposal.mentee_id,
+            "from": old_mentor,
+            "to": mentor_id,
+            "score_change": option.score - old_score,
+        },
+    )
+    return proposal
+
+
+# Publishing -------------------------------------------------------------------------------------------
+
+
+def publish_round(*, round: MatchRound, actor: Any, request: HttpRequest | None = None) -> int:
+    """Turn the accepted proposals into proposed matches (notifications queued on commit).
+
+    Returns how many matches were made."""
+    _editable(round)
+    with transaction.atomic():
+        locked_round = MatchRound.objects.select_for_update().get(pk=round.pk)
+        if locked_round.status != Status.DRAFT:
+            raise MatchingError(_("This round has already been published."))
+        accepted = list(
+            round.proposals.filter(decision=Proposal.Decision.ACCEPTED, mentor__isnull=False).select_related(
+                "mentee", "mentor"
+            )
+        )
+        if not accepted:
+            raise MatchingError(_("Accept at least one proposal before publishing."))
+        for proposal in accepted:
+            assert proposal.mentor is not None  # noqa: S101 - filtered above
+            match = propose_match(
+                cohort=round.cohort,
+                mentor=proposal.mentor,
+                mentee=proposal.mentee,
+                subject=proposal.subject,
+                actor=actor,
+            )
+            proposal.match = match
+        Proposal.objects.bulk_update(accepted, ["match"])
+        set_round_status(
+            round=round,
+            status=Status.PUBLISHED,
+            actor=actor,
+            request=request,
+            published_at=timezone.now(),
+            published_by=actor,
+        )
+    return len(accepted)

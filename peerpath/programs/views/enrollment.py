@@ -1,0 +1,189 @@
+"""Enrolling mentees: self-signup, referral by staff, CSV import, and the participants list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from peerpath.accounts.http import AuthenticatedHttpRequest
+from peerpath.core import policy
+from peerpath.matching.eligibility import CONSENT, matchability
+from peerpath.programs.forms.enrollment import EnrollmentCsvForm, ReferralForm
+from peerpath.programs.models import Participant, ParticipantRole, Program
+from peerpath.programs.queries.programs import eligibility_problem
+from peerpath.programs.services.enrollment import (
+    CSV_HEADER,
+    EnrollmentError,
+    enroll_rows,
+    is_student_of,
+    sign_up_mentee,
+    validate_enrollment_csv,
+)
+from peerpath.recruitment.services.applications import refer_mentee
+from peerpath.recruitment.services.consent import child_consent_gate
+
+
+def _get_program(request: AuthenticatedHttpRequest, program_pk: int, action: str) -> Program:
+    return policy.get_object_or_404(
+        request.user, Program.objects.select_related("organization"), action, pk=program_pk
+    )
+
+
+@login_required
+def enrollment_join(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResponse:
+    """The confirmation page of a self-signup: what joining means, then one button."""
+    program = _get_program(request, program_pk, "view")
+    cohort = program.current_cohort()
+    participant = (
+        Participant.objects.filter(cohort=cohort, user=request.user, role=ParticipantRole.MENTEE).first()
+        if cohort
+        else None
+    )
+    gate = matchability([participant])[participant.pk] if participant else None
+    return render(
+        request,
+        "programs/enrollment/join.html",
+        {
+            "program": program,
+            "cohort": cohort,
+            "participant": participant,
+            "is_student": is_student_of(request.user, program),
+            "consent_open": bool(gate and any(g.key == CONSENT for g in gate.open_gates)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def enrollment_signup(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResponse:
+    program = _get_program(request, program_pk, "view")
+    cohort = program.current_cohort()
+    if cohort is None or not is_student_of(request.user, program):
+        messages.error(
+            request, _("Only students of %(school)s can sign up.") % {"school": program.organization}
+        )
+        return redirect("enrollment_join", program_pk=program.pk)
+    blocked = eligibility_problem(program, request.user) or child_consent_gate(
+        program=program, student=request.user, request=request
+    )
+    if blocked:
+        messages.error(request, blocked)
+        return redirect("enrollment_join", program_pk=program.pk)
+    try:
+        sign_up_mentee(cohort=cohort, student=request.user, request=request)
+    except EnrollmentError:
+        messages.info(request, _("You are already signed up for %(cohort)s.") % {"cohort": cohort})
+    else:
+        messages.success(request, _("You are signed up as a mentee in %(program)s.") % {"program": program})
+    return redirect("enrollment_join", program_pk=program.pk)
+
+
+@login_required
+def enrollment_refer(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResponse:
+    program = _get_program(request, program_pk, "oversee")
+    cohort = program.current_cohort()
+    form = ReferralForm(request.POST or None, program=program)
+    if request.method == "POST" and cohort is not None and form.is_valid():
+        student = form.cleaned_data["student"]
+        try:
+            refer_mentee(
+                cohort=cohort,
+                student=student,
+                referred_by=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except EnrollmentError as error:
+            form.add_error("student", str(error))
+        else:
+            messages.success(
+                request, _("%(student)s is enrolled as a mentee (referral).") % {"student": student}
+            )
+            return redirect("enrollment_refer", program_pk=program.pk)
+    return render(
+        request, "programs/enrollment/refer.html", {"program": program, "cohort": cohort, "form": form}
+    )
+
+
+@login_required
+def enrollment_csv(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResponse:
+    """Upload, check every line, preview; import when clean or when told to skip the bad lines."""
+    program = _get_program(request, program_pk, "manage")
+    cohort = program.current_cohort()
+    form = EnrollmentCsvForm(request.POST or None, request.FILES or None)
+    report = None
+    import_error = ""
+    if request.method == "POST" and cohort is not None and form.is_valid():
+        text = form.cleaned_data["text"]
+        skip_problems = form.cleaned_data["import_valid_only"]
+        report = validate_enrollment_csv(program=program, cohort=cohort, content=text)
+        if report.header_error:
+            form.add_error("file", report.header_error)
+        else:
+            if "import" in request.POST:
+                if report.problem_rows and not skip_problems:
+                    import_error = _(
+                        "Nothing was imported. Fix the lines with problems and upload the file again, "
+                        "or tick the box to import the valid rows only."
+                    )
+                elif not report.valid_rows:
+                    import_error = _("Nothing to import: no line is valid.")
+                else:
+                    participants = enroll_rows(
+                        cohort=cohort, report=report, actor=request.user, request=request
+                    )
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)d student enrolled as a mentee.",
+                            "%(count)d students enrolled as mentees.",
+                            len(participants),
+                        )
+                        % {"count": len(participants)},
+                    )
+                    return redirect("participant_list", program_pk=program.pk)
+            # Keep the content in the page so that the next submit needs no new upload.
+            form = EnrollmentCsvForm(initial={"content": text, "import_valid_only": skip_problems})
+    return render(
+        request,
+        "programs/enrollment/csv.html",
+        {
+            "program": program,
+            "cohort": cohort,
+            "form": form,
+            "report": report,
+            "import_error": import_error,
+            "header": ",".join(CSV_HEADER),
+        },
+    )
+
+
+@login_required
+def participant_list(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResponse:
+    program = _get_program(request, program_pk, "oversee")
+    cohort = program.current_cohort()
+    participants = (
+        policy.scope(
+            request.user,
+            Participant.objects.filter(cohort=cohort, status=Participant.Status.ENROLLED),
+        )
+        .select_related("user", "cohort")
+        .order_by("role", "user__last_name", "user__first_name")
+        if cohort
+        else Participant.objects.none()
+    )
+    gates = matchability(participants)
+    rows = list(gates.values())  # in the order of the query
+    return render(
+        request,
+        "programs/enrollment/participants.html",
+        {
+            "program": program,
+            "cohort": cohort,
+            "rows": rows,
+            "can_manage": policy.can(request.user, "manage", program),
+        },
+    )
