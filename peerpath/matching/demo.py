@@ -16,8 +16,8 @@ from peerpath.engine.core import DEMO_VOCABULARY
 from peerpath.matching.features import BACKGROUND_KEYS, GOAL_KEYS, SLOT_KEYS
 from peerpath.matching.models import InterestTag, MatchRound, Preference, Profile
 from peerpath.matching.services import rounds as services
-from peerpath.programs.demo import _students
 from peerpath.programs.models import Participant, ParticipantRole, Program
+from peerpath.recruitment.demo import _students
 from peerpath.recruitment.models import Application, BackgroundCheck, Consent
 from peerpath.training.models import Completion, Requirement
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from peerpath.matching.views import participants as participant_views
 from peerpath.matching.views import profiles as profile_views
 from peerpath.matching.views import rounds as rounds_views
 from peerpath.matching.views import settings as settings_views
@@ -61,4 +62,11 @@ urlpatterns += [
     path("matching/rounds/<int:pk>/publish/", rounds_views.round_publish, name="match_round_publish"),
     path("matching/proposals/<int:pk>/lock/", rounds_views.proposal_lock, name="match_proposal_lock"),
     path("matching/proposals/<int:pk>/swap/", rounds_views.proposal_swap, name="match_proposal_swap"),
+]
+
+# participants and what each still needs before matching
+urlpatterns += [
+    path(
+        "programs/<int:program_pk>/participants/", participant_views.participant_list, name="participant_list"
+    ),
 ]

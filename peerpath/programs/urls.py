@@ -1,6 +1,5 @@
 from django.urls import path
 
-from peerpath.programs.views import enrollment as enrollment_views
 from peerpath.programs.views import events as event_views
 from peerpath.programs.views import programs as views
 
@@ -15,7 +14,6 @@ PART_SEGMENTS = {
 urlpatterns = [
     path("programs/", views.program_list, name="program_list"),
     path("programs/new/", views.program_create, name="program_create"),
-    path("programs/<int:pk>/", views.program_detail, name="program_detail"),
     path("programs/<int:pk>/edit/", views.program_edit, name="program_edit"),
     path("p/<slug:org_slug>/<slug:program_slug>/", views.program_public, name="program_public"),
     path(
@@ -60,19 +58,5 @@ urlpatterns += [
     path("events/<int:pk>/cancel/", event_views.event_delete, name="event_delete"),
     path("events/<int:pk>/rsvp/", event_views.event_rsvp, name="event_rsvp"),
     path("events/<int:pk>/rsvp/cancel/", event_views.event_rsvp_cancel, name="event_rsvp_cancel"),
-    path("events/<int:pk>/attendance/", event_views.event_attendance, name="event_attendance"),
     path("events/<int:pk>/event.ics", event_views.event_ics, name="event_ics"),
-]
-
-# enrollment
-urlpatterns += [
-    path("programs/<int:program_pk>/join/", enrollment_views.enrollment_join, name="enrollment_join"),
-    path(
-        "programs/<int:program_pk>/join/signup/", enrollment_views.enrollment_signup, name="enrollment_signup"
-    ),
-    path("programs/<int:program_pk>/refer/", enrollment_views.enrollment_refer, name="enrollment_refer"),
-    path("programs/<int:program_pk>/enroll/csv/", enrollment_views.enrollment_csv, name="enrollment_csv"),
-    path(
-        "programs/<int:program_pk>/participants/", enrollment_views.participant_list, name="participant_list"
-    ),
 ]

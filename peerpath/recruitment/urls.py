@@ -2,6 +2,7 @@ from django.urls import path
 
 from peerpath.recruitment.views import applications as views
 from peerpath.recruitment.views import consent as consent_views
+from peerpath.recruitment.views import enrollment as enrollment_views
 from peerpath.recruitment.views import screening as screening_views
 
 urlpatterns = [
@@ -78,11 +79,6 @@ urlpatterns += [
         name="background_check_add",
     ),
     path("screening/checks/<int:pk>/", screening_views.background_check_edit, name="background_check_edit"),
-    path(
-        "programs/<int:program_pk>/attention/",
-        screening_views.screening_attention,
-        name="screening_attention",
-    ),
 ]
 
 # consent
@@ -93,4 +89,14 @@ urlpatterns += [
     path("consent/<str:token>/", consent_views.consent_respond, name="consent_respond"),
     path("consents/", consent_views.my_consents, name="my_consents"),
     path("consents/<int:pk>/", consent_views.consent_answer, name="consent_answer"),
+]
+
+# enrollment
+urlpatterns += [
+    path("programs/<int:program_pk>/join/", enrollment_views.enrollment_join, name="enrollment_join"),
+    path(
+        "programs/<int:program_pk>/join/signup/", enrollment_views.enrollment_signup, name="enrollment_signup"
+    ),
+    path("programs/<int:program_pk>/refer/", enrollment_views.enrollment_refer, name="enrollment_refer"),
+    path("programs/<int:program_pk>/enroll/csv/", enrollment_views.enrollment_csv, name="enrollment_csv"),
 ]

@@ -14,8 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from peerpath.accounts.models import Organization, User
-from peerpath.mentorships.models import Match
-from peerpath.mentorships.services import set_match_status
 from peerpath.programs.models import Participant, ParticipantRole, Phase, Program
 from peerpath.training.models import Completion, Module, QuizChoice, QuizQuestion, Requirement
 
@@ -75,7 +73,8 @@ class TrainingSummary:
     modules: int
     requirements: int
     completions: int
-    matches: int
+    # (cohort id, mentor, mentee): the demo's running matches, activated by the mentorships demo.
+    pairs: list[tuple[int, User, User]]
 
 
 def _library_loader() -> Callable[..., object] | None:
@@ -139,21 +138,10 @@ def _give_training(person: User, modules: list[Module], stage: str, now: datetim
     Completion.objects.filter(user=person, module__in=modules).exclude(module__in=done).delete()
 
 
-def _activate_match(cohort_id: int, mentor: User, mentee: User, coordinator: User) -> None:
-    running = Match.objects.filter(cohort_id=cohort_id, mentor=mentor, mentee=mentee).exclude(
-        status=Match.Status.CLOSED
-    )
-    if running.exists():
-        return
-    match = Match.objects.create(cohort_id=cohort_id, mentor=mentor, mentee=mentee)
-    set_match_status(match=match, status=Match.Status.ACTIVE, actor=coordinator, reason="Demo match")
-
-
 @transaction.atomic
 def load_demo_training(now: datetime.datetime | None = None) -> TrainingSummary:
     now = now or timezone.now()
     lincoln = Organization.objects.get(slug="lincoln-high")
-    alice = User.objects.get(username="alice")
     modules = _ensure_modules(lincoln)
     programs = list(Program.objects.filter(organization=lincoln).order_by("pk"))
     for program in programs:
@@ -181,6 +169,7 @@ def load_demo_training(now: datetime.datetime | None = None) -> TrainingSummary:
     trained: set[int] = set()
     others = 0
     matched: list[Participant] = []
+    pairs: list[tuple[int, User, User]] = []
     for participant in mentors:
         person = participant.user
         if person.pk in trained:
@@ -208,20 +197,18 @@ def load_demo_training(now: datetime.datetime | None = None) -> TrainingSummary:
             if participant.user.username != "carol"
         ]
         bob, carol = User.objects.get(username="bob"), User.objects.get(username="carol")
-        pairs = [(bob, carol)]
         # The partially trained mentor is not matched: a running match with them would be flagged too.
         running_mentors = [
             p.user for p, stage in zip(matched, PEER_MENTOR_STAGES, strict=False) if stage != PARTIAL
         ]
-        pairs += list(zip(running_mentors, mentees, strict=False))
-        for mentor, mentee in pairs:
-            _activate_match(cohort.pk, mentor, mentee, alice)
+        pairs = [
+            (cohort.pk, mentor, mentee)
+            for mentor, mentee in [(bob, carol), *zip(running_mentors, mentees, strict=False)]
+        ]
 
     return TrainingSummary(
         modules=Module.objects.filter(organization=lincoln).count(),
         requirements=Requirement.objects.filter(program__organization=lincoln).count(),
         completions=Completion.objects.filter(module__organization=lincoln).count(),
-        matches=Match.objects.filter(
-            cohort__program__organization=lincoln, status=Match.Status.ACTIVE
-        ).count(),
+        pairs=pairs,
     )

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from peerpath.core.models import AuditEntry
 from peerpath.core.roles import Role
 from peerpath.programs.models import Participant
-from peerpath.programs.services.enrollment import validate_enrollment_csv
 from peerpath.recruitment.models import Nomination
+from peerpath.recruitment.services.enrollment import validate_enrollment_csv
 from tests.factories import ParticipantFactory, born_years_ago, member
 
 pytestmark = pytest.mark.django_db

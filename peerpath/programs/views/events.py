@@ -23,10 +23,9 @@ from django.views.decorators.http import require_POST
 
 from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.core import policy
-from peerpath.programs.forms.events import AttendanceForm, EventForm
+from peerpath.programs.forms.events import EventForm
 from peerpath.programs.models import Event, Program
 from peerpath.programs.queries.events import (
-    attendance_roster,
     event_for_page,
     events_of_program,
     organization_zone,
@@ -39,11 +38,9 @@ from peerpath.programs.services.events import (
     cancel_event,
     cancel_rsvp,
     create_event,
-    record_attendance,
     rsvp_to_event,
     update_event,
 )
-from peerpath.training.services.progress import credit_workshop_attendance
 
 EVENT_PAGE_SIZE = 20
 
@@ -65,7 +62,7 @@ def _get_event_for_oversight(request: HttpRequest, pk: int) -> Event:
     return event
 
 
-def _render_in_zone(
+def render_in_zone(
     request: HttpRequest, program: Program, template: str, context: dict[str, Any]
 ) -> HttpResponse:
     zone = organization_zone(program.organization)
@@ -86,7 +83,7 @@ def event_list(request: AuthenticatedHttpRequest, program_pk: int) -> HttpRespon
     past = request.GET.get("show") == "past"
     events = events_of_program(program, user=request.user, past=past)
     page = Paginator(events, EVENT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return _render_in_zone(
+    return render_in_zone(
         request,
         program,
         "programs/events/list.html",
@@ -108,7 +105,7 @@ def event_create(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResp
             event = create_event(program=program, actor=request.user, data=form.cleaned_data, request=request)
             messages.success(request, _("The event is created."))
             return redirect("event_detail", pk=event.pk)
-    return _render_in_zone(request, program, "programs/events/form.html", {"form": form, "event": None})
+    return render_in_zone(request, program, "programs/events/form.html", {"form": form, "event": None})
 
 
 @login_required
@@ -121,7 +118,7 @@ def event_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             update_event(event=event, actor=request.user, data=form.cleaned_data, request=request)
             messages.success(request, _("The event is saved."))
             return redirect("event_detail", pk=event.pk)
-    return _render_in_zone(request, program, "programs/events/form.html", {"form": form, "event": event})
+    return render_in_zone(request, program, "programs/events/form.html", {"form": form, "event": event})
 
 
 @login_required
@@ -132,7 +129,7 @@ def event_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         cancel_event(event=event, actor=request.user, request=request)
         messages.success(request, _("The event is cancelled."))
         return redirect("event_list", program_pk=event.program_id)
-    return _render_in_zone(request, event.program, "programs/events/delete.html", {"event": event})
+    return render_in_zone(request, event.program, "programs/events/delete.html", {"event": event})
 
 
 # The event page and RSVPs --------------------------------------------------------------------------
@@ -156,7 +153,7 @@ def event_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = _event_context(request, event)
     context["can_manage"] = policy.can(request.user, "manage", event.program)
     context["can_oversee"] = policy.can(request.user, "oversee", event.program)
-    return _render_in_zone(request, event.program, "programs/events/detail.html", context)
+    return render_in_zone(request, event.program, "programs/events/detail.html", context)
 
 
 def _after_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
@@ -164,7 +161,7 @@ def _after_rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     if not _is_htmx(request):
         return redirect("event_detail", pk=pk)
     event = _get_event(request, pk)
-    return _render_in_zone(
+    return render_in_zone(
         request, event.program, "programs/events/detail.html#rsvp", _event_context(request, event)
     )
 
@@ -199,33 +196,6 @@ def event_rsvp_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 # Attendance ----------------------------------------------------------------------------------------
-
-
-@login_required
-def event_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    event = _get_event_for_oversight(request, pk)
-    form = AttendanceForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        records = record_attendance(
-            event=event,
-            present_user_ids=form.cleaned_data["present"],
-            recorded_by=request.user,
-            request=request,
-        )
-        credit_workshop_attendance(event=event, actor=request.user)
-        messages.success(
-            request,
-            _("Attendance saved: %(present)d of %(total)d present.")
-            % {"present": sum(record.present for record in records), "total": len(records)},
-        )
-        return redirect("event_attendance", pk=event.pk)
-    roster = list(attendance_roster(event))
-    return _render_in_zone(
-        request,
-        event.program,
-        "programs/events/attendance.html",
-        {"event": event, "roster": roster, "form": form},
-    )
 
 
 # Calendar files ------------------------------------------------------------------------------------

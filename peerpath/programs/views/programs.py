@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from peerpath.accounts.http import AuthenticatedHttpRequest
-from peerpath.analytics import queries as analytics_queries
 from peerpath.core import policy
 from peerpath.core.roles import MANAGER_ROLES
 from peerpath.programs.forms.programs import (
@@ -105,28 +104,6 @@ def program_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Changes saved."))
         return redirect("program_detail", program.pk)
     return render(request, "programs/program_form.html", {"form": form, "program": program})
-
-
-@login_required
-def program_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Staff see the pipeline of the current cohort; participants see what comes next for them."""
-    program = _get_program(request, pk, "view")
-    if policy.can(request.user, "oversee", program):
-        parts = queries.program_parts(program)
-        cohorts = parts["cohorts"]
-        context = {
-            "program": program,
-            "can_manage": policy.can(request.user, "manage", program),
-            "pipeline": analytics_queries.cohort_pipeline(cohorts[0]) if cohorts else None,
-            **parts,
-        }
-        return render(request, "programs/program_detail.html", context)
-    steps = analytics_queries.participant_steps(program, request.user)
-    if steps:
-        return render(request, "programs/program_participant.html", {"program": program, "steps": steps})
-    if program.is_published:
-        return redirect("program_public", program.organization.slug, program.slug)
-    raise Http404
 
 
 @login_required

@@ -13,8 +13,8 @@ from peerpath.core.audit import record_audit
 from peerpath.core.email import queue_email
 from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
 from peerpath.programs.queries.programs import eligibility_problem
-from peerpath.programs.services.enrollment import enroll_mentee
 from peerpath.recruitment.models import Application, Nomination, Question
+from peerpath.recruitment.services.enrollment import enroll_mentee
 
 Status = Application.Status
 

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.accounts.models import Organization, User
 from peerpath.accounts.services import record_student_record_view
-from peerpath.analytics.queries import matches_with_lapsed_training
 from peerpath.core import policy
 from peerpath.programs.models import Cohort, Program
 from peerpath.recruitment.forms.screening import (
@@ -36,8 +35,6 @@ from peerpath.recruitment.queries.screening import (
     criterion_average_annotation,
     criterion_averages,
     interviewer_choices,
-    overdue_references,
-    people_needing_checks,
     review_rows,
     rubric_of,
     screening_record,
@@ -104,12 +101,12 @@ def _get_application(request: AuthenticatedHttpRequest, pk: int, action: str) ->
     )
 
 
-def _may_manage_checks(user: Any, organization_id: int) -> bool:
+def may_manage_checks(user: Any, organization_id: int) -> bool:
     """Background checks are managed by the school's managers (the BackgroundCheck "manage" rule)."""
     return policy.scope(user, Organization.objects.filter(pk=organization_id), "manage").exists()
 
 
-def _chosen_cohort(program: Program, form: ReviewFilterForm) -> Cohort | None:
+def chosen_cohort(program: Program, form: ReviewFilterForm) -> Cohort | None:
     if form.is_valid() and form.cleaned_data.get("cohort"):
         return form.cleaned_data["cohort"]
     return program.current_cohort()
@@ -140,7 +137,7 @@ def application_review(request: AuthenticatedHttpRequest, program_pk: int) -> Ht
     cohorts = program.cohorts.order_by("-starts_on", "-id")
     form = ReviewFilterForm(request.GET or None, cohorts=cohorts)
     filters = form.cleaned_data if form.is_valid() else {}
-    cohort = _chosen_cohort(program, form)
+    cohort = chosen_cohort(program, form)
     criteria = list(rubric_of(program))
     applications = review_rows(
         program,
@@ -193,7 +190,7 @@ def application_review(request: AuthenticatedHttpRequest, program_pk: int) -> Ht
         "criterion_headers": criterion_headers,
         "query": query.urlencode(),
         "can_decide": can_decide,
-        "can_see_checks": _may_manage_checks(request.user, program.organization_id),
+        "can_see_checks": may_manage_checks(request.user, program.organization_id),
         "statuses": Application.Status.choices,
         "review_url": request.get_full_path(),
     }
@@ -318,7 +315,7 @@ def _render_screening(
         "application": application,
         "program": program,
         "can_decide": can_decide,
-        "can_manage_checks": _may_manage_checks(request.user, program.organization_id),
+        "can_manage_checks": may_manage_checks(request.user, program.organization_id),
         "schedule_form": schedule_form,
         "reference_form": reference_form or ReferenceRequestForm(),
         **screening_record(application, request.user),
@@ -500,29 +497,4 @@ def background_check_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         "recruitment/screening/check_form.html",
         {"check": check, "person": check.person, "form": form, "back": back},
         status=400 if form.is_bound else 200,
-    )
-
-
-@login_required
-@require_GET
-def screening_attention(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResponse:
-    """What a coordinator must chase: mentors without a current clear check, references overdue,
-    running matches whose mentor's training lapsed."""
-    program = _get_program(request, program_pk, "manage")
-    cohorts = program.cohorts.order_by("-starts_on", "-id")
-    form = ReviewFilterForm(request.GET or None, cohorts=cohorts)
-    cohort = _chosen_cohort(program, form)
-    return render(
-        request,
-        "recruitment/screening/attention.html",
-        {
-            "program": program,
-            "cohort": cohort,
-            "form": form,
-            "people": people_needing_checks(program, cohort),
-            "references": list(overdue_references(cohort)),
-            "lapsed_matches": matches_with_lapsed_training(cohort) if cohort else [],
-            "can_manage_checks": _may_manage_checks(request.user, program.organization_id),
-            "here": request.get_full_path(),
-        },
     )

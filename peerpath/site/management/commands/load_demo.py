@@ -1,8 +1,10 @@
 from django.core.management.base import BaseCommand
 
 from peerpath.accounts.demo import DEMO_PASSWORD, load_demo
+from peerpath.accounts.models import User
 from peerpath.matching.demo import load_demo_matching
-from peerpath.programs.demo import load_demo_programs
+from peerpath.mentorships.demo import load_demo_matches
+from peerpath.recruitment.demo import load_demo_programs
 from peerpath.training.demo import load_demo_training
 
 
@@ -13,11 +15,12 @@ class Command(BaseCommand):
         summary = load_demo()
         programs = load_demo_programs()
         training = load_demo_training()
+        matches = load_demo_matches(training.pairs, coordinator=User.objects.get(username="alice"))
         matching = load_demo_matching()
         self.stdout.write(
             f"Demo ready: {summary.organizations} organizations, {summary.students} students, "
             f"{summary.staff} staff, {summary.guardians} guardians, {programs} programs, "
-            f"{training.modules} training modules, {training.matches} active matches, "
+            f"{training.modules} training modules, {matches} active matches, "
             f"a matching pool of {matching.mentors} mentors and {matching.mentees} mentees "
             f"with {matching.rounds} round(s) to review."
         )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.programs.models import Program
-from peerpath.programs.services.enrollment import MAX_CSV_BYTES, decode_csv_upload, students_of
+from peerpath.recruitment.services.enrollment import MAX_CSV_BYTES, decode_csv_upload, students_of
 
 
 class StudentChoiceField(forms.ModelChoiceField):

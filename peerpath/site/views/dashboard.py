@@ -1,17 +1,13 @@
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from peerpath.accounts.http import AuthenticatedHttpRequest
-from peerpath.accounts.models import Organization
 from peerpath.accounts.queries import children_of, memberships_of, organizations_with_counts
 from peerpath.analytics.queries import applications_of, programs_overseen
 from peerpath.core import policy
-from peerpath.core.forms import AuditSearchForm
-from peerpath.core.queries import audit_actions, search_audit
 from peerpath.core.roles import MANAGER_ROLES, STAFF_ROLES, Role
 from peerpath.programs.models import Participant
 from peerpath.programs.queries.programs import participations_of, programs_open_to
@@ -49,33 +45,3 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "has_no_role": not memberships,
     }
     return render(request, "site/dashboard.html", context)
-
-
-@login_required
-def audit_log(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    """Search the audit trail of an organization (and the organizations below it). Admins only."""
-    organization = policy.get_object_or_404(request.user, Organization, "audit", slug=slug)
-    organization_ids = sorted(policy.with_descendants({organization.pk}))
-    form = AuditSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    entries = search_audit(
-        organization_ids,
-        q=filters.get("q", ""),
-        action=filters.get("action", ""),
-        since=filters.get("since"),
-        until=filters.get("until"),
-    )
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "site/audit_log.html",
-        {
-            "organization": organization,
-            "form": form,
-            "page": page,
-            "actions": audit_actions(organization_ids),
-            "query": query.urlencode(),
-        },
-    )

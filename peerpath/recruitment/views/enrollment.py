@@ -1,4 +1,4 @@
-"""Enrolling mentees: self-signup, referral by staff, CSV import, and the participants list."""
+"""Enrolling mentees: self-signup, referral by staff and CSV import."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,11 +10,13 @@ from django.views.decorators.http import require_POST
 
 from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.core import policy
-from peerpath.matching.eligibility import CONSENT, matchability
-from peerpath.programs.forms.enrollment import EnrollmentCsvForm, ReferralForm
 from peerpath.programs.models import Participant, ParticipantRole, Program
 from peerpath.programs.queries.programs import eligibility_problem
-from peerpath.programs.services.enrollment import (
+from peerpath.recruitment.forms.enrollment import EnrollmentCsvForm, ReferralForm
+from peerpath.recruitment.queries.consent import awaits_guardian_consent
+from peerpath.recruitment.services.applications import refer_mentee
+from peerpath.recruitment.services.consent import child_consent_gate
+from peerpath.recruitment.services.enrollment import (
     CSV_HEADER,
     EnrollmentError,
     enroll_rows,
@@ -22,8 +24,6 @@ from peerpath.programs.services.enrollment import (
     sign_up_mentee,
     validate_enrollment_csv,
 )
-from peerpath.recruitment.services.applications import refer_mentee
-from peerpath.recruitment.services.consent import child_consent_gate
 
 
 def _get_program(request: AuthenticatedHttpRequest, program_pk: int, action: str) -> Program:
@@ -42,7 +42,6 @@ def enrollment_join(request: AuthenticatedHttpRequest, program_pk: int) -> HttpR
         if cohort
         else None
     )
-    gate = matchability([participant])[participant.pk] if participant else None
     return render(
         request,
         "programs/enrollment/join.html",
@@ -51,7 +50,7 @@ def enrollment_join(request: AuthenticatedHttpRequest, program_pk: int) -> HttpR
             "cohort": cohort,
             "participant": participant,
             "is_student": is_student_of(request.user, program),
-            "consent_open": bool(gate and any(g.key == CONSENT for g in gate.open_gates)),
+            "consent_open": bool(participant and awaits_guardian_consent(participant)),
         },
     )
 
@@ -157,33 +156,5 @@ def enrollment_csv(request: AuthenticatedHttpRequest, program_pk: int) -> HttpRe
             "report": report,
             "import_error": import_error,
             "header": ",".join(CSV_HEADER),
-        },
-    )
-
-
-@login_required
-def participant_list(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResponse:
-    program = _get_program(request, program_pk, "oversee")
-    cohort = program.current_cohort()
-    participants = (
-        policy.scope(
-            request.user,
-            Participant.objects.filter(cohort=cohort, status=Participant.Status.ENROLLED),
-        )
-        .select_related("user", "cohort")
-        .order_by("role", "user__last_name", "user__first_name")
-        if cohort
-        else Participant.objects.none()
-    )
-    gates = matchability(participants)
-    rows = list(gates.values())  # in the order of the query
-    return render(
-        request,
-        "programs/enrollment/participants.html",
-        {
-            "program": program,
-            "cohort": cohort,
-            "rows": rows,
-            "can_manage": policy.can(request.user, "manage", program),
         },
     )
