@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def test_organizations_list_is_scoped(client, alice, dave, lincoln, jefferson):
 
 def test_organization_of_another_school_is_404(client, dave, lincoln):
     client.force_login(dave)
-    response = client.get(f"/api/v1/organizations/{lincoln.slug}/")
+    response = client.get(reverse("organization-detail", args=[lincoln.slug]))
     assert response.status_code == 404
     assert "Lincoln" not in response.content.decode()
 
@@ -29,10 +30,10 @@ def test_organization_detail_for_member(client, alice, lincoln):
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/me/", "/api/v1/organizations/", "/api/v1/organizations/lincoln-high/"]
+    ("name", "args"), [("api-me", []), ("organization-list", []), ("organization-detail", ["lincoln-high"])]
 )
-def test_api_anonymous_is_refused(client, lincoln, url):
-    response = client.get(url)
+def test_api_anonymous_is_refused(client, lincoln, name, args):
+    response = client.get(reverse(name, args=args))
     assert response.status_code == 403
     assert "credentials were not provided" in response.json()["detail"]
 

@@ -66,6 +66,16 @@ def parts(program, cohort):
     }
 
 
+# Each kind of program part: the URL names of adding (None: a phase is added to a cohort), editing, deleting.
+PART_URL_NAMES = {
+    "objective": ("program_objective_add", "program_objective_edit", "program_objective_delete"),
+    "staff": ("program_staff_add", "program_staff_edit", "program_staff_delete"),
+    "supporter": ("program_supporter_add", "program_supporter_edit", "program_supporter_delete"),
+    "cohort": ("program_cohort_add", "program_cohort_edit", "program_cohort_delete"),
+    "phase": (None, "program_phase_edit", "program_phase_delete"),
+}
+
+
 def staff_urls(program, parts):
     """Every program page only managers or overseers may open."""
     urls = [
@@ -73,12 +83,13 @@ def staff_urls(program, parts):
         reverse("program_phase_add", args=[program.pk, parts["cohort"].pk]),
     ]
     for kind, part in parts.items():
+        add, edit, delete = PART_URL_NAMES[kind]
         urls += [
-            reverse(f"program_{kind}_edit", args=[program.pk, part.pk]),
-            reverse(f"program_{kind}_delete", args=[program.pk, part.pk]),
+            reverse(edit, args=[program.pk, part.pk]),
+            reverse(delete, args=[program.pk, part.pk]),
         ]
-        if kind != "phase":
-            urls.append(reverse(f"program_{kind}_add", args=[program.pk]))
+        if add:
+            urls.append(reverse(add, args=[program.pk]))
     return urls
 
 
