@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 DEMO_ENV := DEBUG=1 REQUIRE_STAFF_MFA=0 ACCOUNT_EMAIL_VERIFICATION=optional
 
-.PHONY: help install run demo test lint typecheck pytest smoke messages clean bench
+.PHONY: help install run demo test lint typecheck pytest smoke messages clean bench bench-pages
 
 help:
 	@echo "make run    set up and serve the demo school at http://127.0.0.1:8000"
@@ -61,6 +61,18 @@ test: lint typecheck pytest smoke
 bench: install
 	$(BIN)/python -m peerpath.engine.bench --sizes 1000,10000,50000 --capacity 1,2
 	$(BIN)/python -m peerpath.engine.bench --sizes 10000,50000 --capacity 1,2 --school-size 0
+	$(MAKE) bench-pages
+
+# The web part: every page of the demo as its usual persona, on PostgreSQL (a fresh `bench` database).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
+bench-pages: install
+	bash scripts/ensure-services.sh
+	psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(DEMO_ENV) $(BIN)/python manage.py load_demo > /dev/null
+	DEBUG=0 SECRET_KEY=bench-only $(BIN)/python manage.py collectstatic --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(DEMO_ENV) DEBUG=0 SECRET_KEY=bench-only SECURE_SSL_REDIRECT=0 \
+		$(BIN)/python manage.py bench_pages
 
 messages: install
 	$(BIN)/python manage.py makemessages -l es --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*" --ignore "tests/*"
