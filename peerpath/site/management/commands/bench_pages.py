@@ -83,8 +83,10 @@ def discover(client: Client, limit: int, per_name: int) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     queue = deque(["/", "/programs/"])
     seen = set(queue)
-    while queue and len(seen) < limit:
+    visited = 0
+    while queue and visited < limit:
         path = queue.popleft()
+        visited += 1
         name = _url_name(path)
         if name is None or name in SKIPPED_NAMES:
             continue
