@@ -229,15 +229,20 @@ def attempts_counted(module: Module, user: Any, completion: Completion | None) -
     return attempts
 
 
+def is_right(question: QuizQuestion, chosen: Iterable[int | str]) -> bool:
+    """Whether `chosen` (choice ids) answers `question` right: exactly its correct choices, no fewer
+    and no more, so ticking every choice of a multiple-choice question is wrong. Choices of other
+    questions never make an answer right. Uses `question.choices.all()`, so prefetch them."""
+    correct = {choice.pk for choice in question.choices.all() if choice.is_correct}
+    return {int(pk) for pk in chosen} == correct
+
+
 def grade(questions: Iterable[QuizQuestion], answers: Mapping[str, Iterable[int]]) -> tuple[int, int]:
-    """(questions answered exactly right, questions). A question is right when exactly its correct
-    choices were chosen; choices of other questions do not count."""
+    """(questions answered right, questions); see `is_right`."""
     right = total = 0
     for question in questions:
         total += 1
-        correct = {choice.pk for choice in question.choices.all() if choice.is_correct}
-        chosen = {int(pk) for pk in answers.get(str(question.pk), [])}
-        right += chosen == correct
+        right += is_right(question, answers.get(str(question.pk), []))
     return right, total
 
 

@@ -308,8 +308,7 @@ def quiz_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     for question in queries.questions_of(attempt.module):
         chosen = set(attempt.answers.get(str(question.pk), []))
         choices = [(choice, choice.pk in chosen) for choice in question.choices.all()]
-        right = chosen == {choice.pk for choice in question.choices.all() if choice.is_correct}
-        rows.append((question, choices, right))
+        rows.append((question, choices, services.is_right(question, chosen)))
     return render(
         request,
         "training/quiz_result.html",
