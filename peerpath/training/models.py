@@ -1,7 +1,9 @@
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import Organization
@@ -133,6 +135,13 @@ class Attempt(TimeStampedModel):
         return f"{self.user} · {self.module} · {self.score}%"
 
 
+class CompletionQuerySet(models.QuerySet["Completion"]):
+    def valid_on(self, day: datetime.date) -> "CompletionQuerySet":
+        """The completions that count on `day` (see `Completion.is_valid_on`)."""
+        start_of_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gte=start_of_day))
+
+
 class Completion(TimeStampedModel):
     """The latest completion of a module by a person (a refresher replaces it)."""
 
@@ -151,6 +160,8 @@ class Completion(TimeStampedModel):
     score = models.PositiveSmallIntegerField(_("score (%)"), null=True, blank=True)
     source = models.CharField(_("how"), max_length=10, choices=Source.choices, default=Source.QUIZ)
 
+    objects = CompletionQuerySet.as_manager()
+
     tenant_field = "module__organization"
 
     class Meta:
@@ -159,6 +170,11 @@ class Completion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.module}"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        """A refresher's completion is valid through the local day of `expires_at` and expired from the
+        next day: the rule of the matching gate and the progress matrix (docs/training.md)."""
+        return self.expires_at is None or timezone.localdate(self.expires_at) >= day
 
 
 class Requirement(TimeStampedModel):

@@ -1,6 +1,7 @@
 import datetime
 import shutil
 import subprocess
+import zoneinfo
 
 import pytest
 from django.core import signing
@@ -14,6 +15,8 @@ from peerpath.training.models import Certificate
 from peerpath.training.services.certificates import (
     PDF_BASE_URL,
     StaticOnlyURLFetcher,
+    certificate_from_code,
+    issue_certificate,
     static_file_for,
     verification_code,
 )
@@ -21,6 +24,8 @@ from peerpath.training.views.certificates import certificate_context
 from tests.factories import CompletionFactory, ModuleFactory
 
 pytestmark = pytest.mark.django_db
+
+LOS_ANGELES = zoneinfo.ZoneInfo("America/Los_Angeles")
 
 
 @pytest.fixture
@@ -167,3 +172,53 @@ def test_pdf_url_fetcher_serves_our_static_files_only():
         assert static_file_for(url) is None
         with pytest.raises(ValueError, match="Refused"):
             fetcher.fetch(url)
+
+
+# Verification at the service level: only a code we signed names a certificate.
+
+
+def test_certificate_from_code_valid_code_names_the_certificate(certificate):
+    assert certificate_from_code(verification_code(certificate)) == certificate
+
+
+def test_certificate_from_code_tampered_signature_is_refused(certificate):
+    value, signature = verification_code(certificate).rsplit(":", 1)
+    tampered = signature[:-1] + ("A" if signature[-1] != "A" else "B")
+
+    assert certificate_from_code(f"{value}:{tampered}") is None
+
+
+def test_certificate_from_code_signed_other_id_is_refused(certificate):
+    value, signature = verification_code(certificate).rsplit(":", 1)
+    other_value = signing.dumps(certificate.pk + 1, salt="peerpath.certificate").rsplit(":", 1)[0]
+
+    assert certificate_from_code(f"{other_value}:{signature}") is None
+
+
+@pytest.mark.parametrize("make_code", [lambda pk: str(pk), lambda pk: f"{pk}:", lambda pk: f"{pk}:x"])
+def test_certificate_from_code_bare_numeric_id_is_refused(certificate, make_code):
+    assert certificate_from_code(make_code(certificate.pk)) is None
+
+
+def test_certificate_verify_by_bare_numeric_id_is_404(client, certificate):
+    response = client.get(reverse("certificate_verify", args=[str(certificate.pk)]))
+
+    assert response.status_code == 404
+    assert "Bob Nguyen" not in response.content.decode()
+
+
+def test_issue_certificate_lists_a_refresher_on_the_day_it_expires(trained_bob, lincoln):
+    now = datetime.datetime(2026, 10, 1, 10, 0, tzinfo=LOS_ANGELES)
+    refresher = ModuleFactory(organization=lincoln, title="Confidentiality", validity_days=30)
+    CompletionFactory(
+        module=refresher,
+        user=trained_bob,
+        completed_at=now - datetime.timedelta(days=30, hours=2),
+        expires_at=now - datetime.timedelta(hours=2),
+    )
+
+    on_the_day = issue_certificate(user=trained_bob, organization=lincoln, now=now)
+    next_day = issue_certificate(user=trained_bob, organization=lincoln, now=now + datetime.timedelta(days=1))
+
+    assert "Confidentiality" in [module["title"] for module in on_the_day.modules]
+    assert "Confidentiality" not in [module["title"] for module in next_day.modules]

@@ -36,7 +36,7 @@ def module_progress(
     """`attempts` are the person's attempts at the module; those before an expired completion ran out
     do not count against the limit (a refresher starts afresh)."""
     now = now or timezone.now()
-    expired = completion is not None and completion.expires_at is not None and completion.expires_at <= now
+    expired = completion is not None and not completion.is_valid_on(timezone.localdate(now))
     if completion is not None and completion.expires_at is not None:
         cutoff = completion.expires_at
         attempts = [attempt for attempt in attempts if attempt.created > cutoff]

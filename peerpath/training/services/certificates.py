@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core import signing
 from django.core.exceptions import SuspiciousFileOperation
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,7 +58,7 @@ def issue_certificate(
         raise NothingToCertify(_("Certificates are issued by your school, and you are not a student of one."))
     completions = (
         Completion.objects.filter(user=user, module__organization=organization)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .valid_on(timezone.localdate(now))
         .select_related("module")
         .order_by("completed_at", "module__title")
     )

@@ -297,7 +297,7 @@ def _record_attempt(
     if not questions:
         raise NoQuiz(_("This module has no quiz. Read the lessons and mark the module as completed."))
     completion = Completion.objects.filter(module=module, user=user).first()
-    if completion is not None and (completion.expires_at is None or completion.expires_at > now):
+    if completion is not None and completion.is_valid_on(timezone.localdate(now)):
         passed = Attempt.objects.filter(module=module, user=user, passed=True).first()
         raise AlreadyCompleted(_("You have already completed this module."), completion, passed)
     if module.max_attempts is not None:

@@ -45,15 +45,15 @@ def certificate_issue(request: AuthenticatedHttpRequest) -> HttpResponse:
             .select_related("module")
             .order_by("completed_at", "module__title")
         )
-    now = timezone.now()
+    today = timezone.localdate()
     certificates = Certificate.objects.filter(user=request.user).select_related("organization")
     return render(
         request,
         "training/certificates/issue.html",
         {
             "organization": organization,
-            "current": [c for c in completions if c.expires_at is None or c.expires_at > now],
-            "expired": [c for c in completions if c.expires_at is not None and c.expires_at <= now],
+            "current": [c for c in completions if c.is_valid_on(today)],
+            "expired": [c for c in completions if not c.is_valid_on(today)],
             "certificates": [
                 (certificate, reverse("certificate_verify", args=[verification_code(certificate)]))
                 for certificate in certificates
