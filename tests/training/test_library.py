@@ -4,12 +4,14 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from peerpath.training.library import MODULES, RESOURCES
+from peerpath.training.library import read_library_modules, read_library_resources
 from peerpath.training.models import Lesson, Module, QuizChoice, QuizQuestion, Resource
 
 pytestmark = pytest.mark.django_db
 
 ALLOWED_TAGS = {"p", "ul", "li", "strong", "h3"}
+MODULES = read_library_modules()
+RESOURCES = read_library_resources()
 
 
 def _load(*args: str) -> str:

@@ -4,7 +4,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from peerpath.accounts.models import Organization
-from peerpath.training.library import MODULES, RESOURCES, load_training_library
+from peerpath.training.library import (
+    LibraryDataError,
+    load_training_library,
+    read_library_modules,
+    read_library_resources,
+)
 from peerpath.training.models import Module, Resource
 
 
@@ -24,14 +29,20 @@ class Command(BaseCommand):
             organizations = organizations.filter(slug=options["organization"])
             if not organizations:
                 raise CommandError(f"No organization with the short name {options['organization']!r}.")
-        keys = [item.key for item in MODULES]
-        titles = [item.title for item in RESOURCES]
+        try:
+            modules = read_library_modules()
+            resources = read_library_resources()
+        except LibraryDataError as error:
+            raise CommandError(f"The training library was not loaded: {error}") from None
+        keys = [item.key for item in modules]
         total_new = 0
         for organization in organizations:
             existing = Module.objects.filter(organization=organization, library_key__in=keys).count()
             resources_before = Resource.objects.filter(organization=organization).count()
             with transaction.atomic():
-                written = load_training_library(organization=organization)
+                written = load_training_library(
+                    organization=organization, modules=modules, resources=resources
+                )
                 resources_added = (
                     Resource.objects.filter(organization=organization).count() - resources_before
                 )
@@ -40,7 +51,7 @@ class Command(BaseCommand):
             total_new += written - existing
             self.stdout.write(
                 f"{organization.name}: {written - existing} modules created, {existing} updated, "
-                f"{resources_added} of {len(titles)} starter resources added."
+                f"{resources_added} of {len(resources)} starter resources added."
             )
         verb = "would be loaded" if options["dry_run"] else "loaded"
         self.stdout.write(
