@@ -2,12 +2,11 @@
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from peerpath.accounts.models import Organization
+from peerpath.accounts.models import Organization, User
 from peerpath.core import policy
 from peerpath.core.roles import MANAGER_ROLES
 from peerpath.training.models import Attempt, Completion, Lesson, Module, QuizQuestion
@@ -53,11 +52,11 @@ def module_progress(
     return ModuleProgress(state=state, completion=completion, attempts_used=used, attempts_left=left)
 
 
-def manager_organizations(user: Any) -> QuerySet[Organization]:
+def manager_organizations(user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=policy.organization_ids(user, MANAGER_ROLES)).order_by("name")
 
 
-def modules_for(user: Any) -> QuerySet[Module]:
+def modules_for(user: User) -> QuerySet[Module]:
     """The modules `user` may see, each with `my_completions`, `my_attempts` and `lesson_count`.
 
     Everyone sees the published ones of their organizations; admins and coordinators also the unpublished.
@@ -82,7 +81,7 @@ def modules_for(user: Any) -> QuerySet[Module]:
     )
 
 
-def module_rows(user: Any) -> list[tuple[Module, ModuleProgress]]:
+def module_rows(user: User) -> list[tuple[Module, ModuleProgress]]:
     """The modules `user` may see, each with where they stand."""
     now = timezone.now()
     rows = []
@@ -93,7 +92,7 @@ def module_rows(user: Any) -> list[tuple[Module, ModuleProgress]]:
     return rows
 
 
-def progress_of(user: Any, module: Module) -> ModuleProgress:
+def progress_of(user: User, module: Module) -> ModuleProgress:
     completion = Completion.objects.filter(module=module, user=user).first()
     attempts = list(Attempt.objects.filter(module=module, user=user).only("pk", "module_id", "created"))
     return module_progress(module, completion, attempts)
@@ -108,5 +107,5 @@ def questions_of(module: Module) -> QuerySet[QuizQuestion]:
     return QuizQuestion.objects.filter(module=module).order_by("order", "id").prefetch_related("choices")
 
 
-def latest_passed_attempt(module: Module, user: Any) -> Attempt | None:
+def latest_passed_attempt(module: Module, user: User) -> Attempt | None:
     return Attempt.objects.filter(module=module, user=user, passed=True).order_by("-created").first()

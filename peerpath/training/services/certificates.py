@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from peerpath.accounts.models import Organization
+from peerpath.accounts.models import Organization, User
 from peerpath.core.audit import record_audit
 from peerpath.core.roles import Role
 from peerpath.training.models import Certificate, Completion
@@ -34,7 +34,7 @@ class NothingToCertify(Exception):
     """The message is shown to the user as it is."""
 
 
-def certificate_organization(user: Any) -> Organization | None:
+def certificate_organization(user: User) -> Organization | None:
     """The school where `user` is a student (the first active student membership)."""
     membership = (
         user.memberships.filter(role=Role.STUDENT, is_active=True)
@@ -47,7 +47,7 @@ def certificate_organization(user: Any) -> Organization | None:
 
 def issue_certificate(
     *,
-    user: Any,
+    user: User,
     organization: Organization | None,
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,

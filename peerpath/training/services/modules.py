@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peerpath.accounts.models import Organization
+from peerpath.accounts.models import Organization, User
 from peerpath.core.audit import record_audit
 from peerpath.training.models import Attempt, Completion, Lesson, Module, QuizChoice, QuizQuestion
 
@@ -75,7 +75,7 @@ def sanitize_lesson_html(html: str) -> str:
 
 
 def create_module(
-    *, organization: Organization, actor: Any, fields: Mapping[str, Any], request: HttpRequest | None = None
+    *, organization: Organization, actor: User, fields: Mapping[str, Any], request: HttpRequest | None = None
 ) -> Module:
     with transaction.atomic():
         module = Module.objects.create(
@@ -92,7 +92,7 @@ def create_module(
 
 
 def update_module(
-    *, module: Module, actor: Any, fields: Mapping[str, Any], request: HttpRequest | None = None
+    *, module: Module, actor: User, fields: Mapping[str, Any], request: HttpRequest | None = None
 ) -> Module:
     changed = [name for name in MODULE_FIELDS if name in fields and getattr(module, name) != fields[name]]
     if not changed:
@@ -221,7 +221,7 @@ def delete_quiz_question(*, question: QuizQuestion) -> None:
 # Taking a module ---------------------------------------------------------------------------------
 
 
-def attempts_counted(module: Module, user: Any, completion: Completion | None) -> models.QuerySet[Attempt]:
+def attempts_counted(module: Module, user: User, completion: Completion | None) -> models.QuerySet[Attempt]:
     """The attempts that count against the limit: all of them, or since an expired completion ran out."""
     attempts = Attempt.objects.filter(module=module, user=user)
     if completion is not None and completion.expires_at is not None:
@@ -254,7 +254,7 @@ def _completion_defaults(module: Module, now: datetime.datetime, score: int | No
 def submit_quiz(
     *,
     module: Module,
-    user: Any,
+    user: User,
     answers: Mapping[str, Iterable[int]],
     submit_token: uuid.UUID,
     now: datetime.datetime | None = None,
@@ -284,7 +284,7 @@ def submit_quiz(
 def _record_attempt(
     *,
     module: Module,
-    user: Any,
+    user: User,
     answers: Mapping[str, Iterable[int]],
     submit_token: uuid.UUID,
     now: datetime.datetime,
@@ -335,7 +335,7 @@ def _record_attempt(
 
 
 def complete_module_by_reading(
-    *, module: Module, user: Any, now: datetime.datetime | None = None, request: HttpRequest | None = None
+    *, module: Module, user: User, now: datetime.datetime | None = None, request: HttpRequest | None = None
 ) -> Completion:
     """A module without a quiz is completed by confirming the lessons were read."""
     if QuizQuestion.objects.filter(module=module).exists():
@@ -358,7 +358,7 @@ def complete_module_by_reading(
     return completion
 
 
-def record_attempt_view(*, viewer: Any, attempt: Attempt, request: HttpRequest | None = None) -> None:
+def record_attempt_view(*, viewer: User, attempt: Attempt, request: HttpRequest | None = None) -> None:
     """Staff reading a student's quiz attempt is a read of a student record: it leaves a trace."""
     if viewer.pk == attempt.user_id:
         return

@@ -3,7 +3,6 @@
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -39,7 +38,7 @@ def add_requirement(
     module: Module | None,
     workshop: Event | None,
     due_on: datetime.date | None,
-    actor: Any,
+    actor: User,
     request: HttpRequest | None = None,
 ) -> Requirement:
     with transaction.atomic():
@@ -63,7 +62,7 @@ def add_requirement(
     return requirement
 
 
-def remove_requirement(*, requirement: Requirement, actor: Any, request: HttpRequest | None = None) -> None:
+def remove_requirement(*, requirement: Requirement, actor: User, request: HttpRequest | None = None) -> None:
     program = requirement.program
     with transaction.atomic():
         record_audit(
@@ -81,7 +80,7 @@ def remove_requirement(*, requirement: Requirement, actor: Any, request: HttpReq
 
 
 def add_workshop_credit(
-    *, workshop: Event, module: Module, actor: Any, request: HttpRequest | None = None
+    *, workshop: Event, module: Module, actor: User, request: HttpRequest | None = None
 ) -> WorkshopCredit:
     """Link a workshop to a module, and credit whoever already attended it."""
     with transaction.atomic():
@@ -98,7 +97,9 @@ def add_workshop_credit(
     return credit
 
 
-def remove_workshop_credit(*, credit: WorkshopCredit, actor: Any, request: HttpRequest | None = None) -> None:
+def remove_workshop_credit(
+    *, credit: WorkshopCredit, actor: User, request: HttpRequest | None = None
+) -> None:
     """Unlink a workshop from a module. Completions already credited stay: they were earned."""
     with transaction.atomic():
         record_audit(
@@ -119,7 +120,7 @@ class CreditResult:
     removed: int
 
 
-def credit_workshop_attendance(*, event: Event, actor: Any) -> CreditResult:
+def credit_workshop_attendance(*, event: Event, actor: User) -> CreditResult:
     """Complete each module credited by `event` for everyone present at it (completed when it ended).
 
     Idempotent. A newer completion (a later quiz or workshop) is kept; a completion this workshop gave
@@ -198,7 +199,7 @@ def credit_workshop_attendance(*, event: Event, actor: Any) -> CreditResult:
 
 
 def send_training_reminders(
-    *, program: Program, cohort: Cohort | None, actor: Any, request: HttpRequest | None = None
+    *, program: Program, cohort: Cohort | None, actor: User, request: HttpRequest | None = None
 ) -> int:
     """Queue one e-mail to each participant with training overdue, expired or due within 7 days."""
     people = people_to_remind(program, cohort)
@@ -230,7 +231,7 @@ def create_roleplay_checklist(
     organization: Organization,
     title: str,
     skills: list[str],
-    actor: Any,
+    actor: User,
     request: HttpRequest | None = None,
 ) -> RolePlayChecklist:
     with transaction.atomic():
@@ -258,7 +259,7 @@ def record_roleplay_observations(
     event: Event,
     checklist: RolePlayChecklist,
     entries: Sequence[ObservationEntry],
-    facilitator: Any,
+    facilitator: User,
     request: HttpRequest | None = None,
 ) -> list[RolePlayObservation]:
     """One observation per mentor per checklist per event: recording again updates it."""

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 
-from peerpath.accounts.models import Organization
+from peerpath.accounts.models import Organization, User
 from peerpath.core.audit import record_audit
 from peerpath.training.forms.resources import file_extension
 from peerpath.training.models import Resource
@@ -41,7 +41,7 @@ def _apply_fields(resource: Resource, fields: dict[str, Any]) -> None:
 
 
 def create_resource(
-    *, organization: Organization, actor: Any, fields: dict[str, Any], request: HttpRequest | None = None
+    *, organization: Organization, actor: User, fields: dict[str, Any], request: HttpRequest | None = None
 ) -> Resource:
     resource = Resource(organization=organization)
     with transaction.atomic():
@@ -58,7 +58,7 @@ def create_resource(
 
 
 def update_resource(
-    *, resource: Resource, actor: Any, fields: dict[str, Any], request: HttpRequest | None = None
+    *, resource: Resource, actor: User, fields: dict[str, Any], request: HttpRequest | None = None
 ) -> Resource:
     with transaction.atomic():
         _apply_fields(resource, fields)
@@ -73,7 +73,7 @@ def update_resource(
     return resource
 
 
-def delete_resource(*, resource: Resource, actor: Any, request: HttpRequest | None = None) -> None:
+def delete_resource(*, resource: Resource, actor: User, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         record_audit(
             action="resource.deleted",
