@@ -119,20 +119,26 @@ def programs_open_to(user: Any, now: datetime.datetime | None = None) -> QuerySe
     )
 
 
-def eligibility_problem(program: Program, user: Any) -> str | None:
-    """Why `user` may not take part in `program` (grade or age outside its range), or None.
-
-    A grade or age the school has not recorded does not exclude anyone: staff can still decide.
-    """
-    grade = (
-        user.memberships.filter(organization__in=program.school_ids(), role=Role.STUDENT, grade__isnull=False)
+def recorded_grade(program: Program, user: User) -> int | None:
+    """The grade the school records for `user` (an active student membership of one of the program's
+    schools), or None."""
+    return (
+        user.memberships.filter(
+            organization__in=program.school_ids(), role=Role.STUDENT, is_active=True, grade__isnull=False
+        )
         .values_list("grade", flat=True)
         .first()
     )
+
+
+def range_problem(program: Program, *, grade: int | None, age: int | None) -> str | None:
+    """Why a student of this grade and age may not take part (outside the program's range), or None.
+
+    A grade or age the school has not recorded (None) does not exclude anyone: staff can still decide.
+    """
     low, high = program.min_grade, program.max_grade
     if grade is not None and ((low is not None and grade < low) or (high is not None and grade > high)):
         return _("This program is for grades %(low)s to %(high)s.") % {"low": low or "K", "high": high or 12}
-    age = user.age()
     young, old = program.min_age, program.max_age
     if age is not None and ((young is not None and age < young) or (old is not None and age > old)):
         return _("This program is for students aged %(young)s to %(old)s.") % {
@@ -140,3 +146,13 @@ def eligibility_problem(program: Program, user: Any) -> str | None:
             "old": old or 99,
         }
     return None
+
+
+def eligibility_problem(program: Program, user: User, grade: int | None = None) -> str | None:
+    """Why `user` may not take part in `program` (grade or age outside its range), or None.
+
+    `grade` is a grade given for this enrollment (a CSV column); without it, the school's record counts.
+    """
+    if grade is None:
+        grade = recorded_grade(program, user)
+    return range_problem(program, grade=grade, age=user.age())
