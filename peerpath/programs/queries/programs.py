@@ -7,6 +7,7 @@ peerpath/analytics/queries.py, which sits above those apps.
 import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from peerpath.programs.models import Cohort, Participant, Program
 ENROLLED = Participant.Status.ENROLLED
 
 
-def joinable_programs(user: Any) -> QuerySet[Program]:
+def joinable_programs(user: User | AnonymousUser) -> QuerySet[Program]:
     """Published programs a person may read about and apply to: those of their school (or district)
     and those their school is a partner of."""
     member_of = policy.organization_ids(user, Role.values)
@@ -27,7 +28,7 @@ def joinable_programs(user: Any) -> QuerySet[Program]:
     return Program.objects.published().filter(pk__in=matching.values("pk"))
 
 
-def public_program(user: Any, organization_slug: str, program_slug: str) -> Program | None:
+def public_program(user: User | AnonymousUser, organization_slug: str, program_slug: str) -> Program | None:
     return (
         joinable_programs(user)
         .select_related("organization")
@@ -36,7 +37,7 @@ def public_program(user: Any, organization_slug: str, program_slug: str) -> Prog
     )
 
 
-def listed_programs(user: Any) -> QuerySet[Program]:
+def listed_programs(user: User | AnonymousUser) -> QuerySet[Program]:
     """Every program a person may see, with the counts the list shows, grouped by school."""
     visible = policy.scope(user, Program.objects.all(), "view").values("pk")
     enrolled = Q(cohorts__participants__status=ENROLLED)
@@ -51,16 +52,18 @@ def listed_programs(user: Any) -> QuerySet[Program]:
     )
 
 
-def overseen_program_ids(user: Any, programs: list[Program]) -> set[int]:
+def overseen_program_ids(user: User | AnonymousUser, programs: list[Program]) -> set[int]:
     scoped = policy.scope(user, Program.objects.filter(pk__in=[p.pk for p in programs]), "oversee")
     return set(scoped.values_list("pk", flat=True))
 
 
-def manager_organizations(user: Any) -> QuerySet[Organization]:
+def manager_organizations(user: User | AnonymousUser) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=policy.organization_ids(user, MANAGER_ROLES)).order_by("name")
 
 
-def partner_school_choices(user: Any, program: Program | None = None) -> QuerySet[Organization]:
+def partner_school_choices(
+    user: User | AnonymousUser, program: Program | None = None
+) -> QuerySet[Organization]:
     """Schools that may partner: the siblings (same district) of the schools this person manages."""
     managed = policy.organization_ids(user, MANAGER_ROLES)
     if program is not None:
@@ -94,7 +97,7 @@ def program_parts(program: Program) -> dict[str, Any]:
 # The dashboard ----------------------------------------------------------------------------------
 
 
-def participations_of(users: list[Any]) -> QuerySet[Participant]:
+def participations_of(users: list[User] | list[int]) -> QuerySet[Participant]:
     return (
         Participant.objects.filter(user__in=users, status=ENROLLED)
         .select_related("user", "cohort__program__organization")
@@ -102,7 +105,7 @@ def participations_of(users: list[Any]) -> QuerySet[Participant]:
     )
 
 
-def programs_open_to(user: Any, now: datetime.datetime | None = None) -> QuerySet[Program]:
+def programs_open_to(user: User | AnonymousUser, now: datetime.datetime | None = None) -> QuerySet[Program]:
     """Published programs a student may join, flagged when a cohort takes applications right now."""
     now = now or timezone.now()
     open_cohorts = Cohort.objects.filter(
