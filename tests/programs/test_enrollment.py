@@ -462,3 +462,15 @@ def test_referral_page_shows_the_consent_reason_not_an_error_page(client, frank,
     assert response.status_code == 200
     assert "is under 13" in response.content.decode()
     assert not Participant.objects.exists()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_csv_check_queries_do_not_grow_with_the_rules(
+    program, cohort, lincoln, django_assert_num_queries, count
+):
+    for number in range(count):
+        member(lincoln, Role.STUDENT, username=f"n{number}", date_of_birth=born_years_ago(12))
+    text = "".join(f"n{number},,\n" for number in range(count))
+    with django_assert_num_queries(5):  # students, memberships, partner schools, participants, consents
+        report = _check(program, cohort, text)
+    assert len(report.consent_rows) == count
