@@ -3,6 +3,10 @@
 Staff of the program's school (or of a partner school, or of the district above) see a program;
 admins and coordinators of the school and the program's own coordinators manage it. Students see
 the published programs of their school or of a partner school, and the programs they take part in.
+
+A `ProgramStaff` row grants its rights only while the person is still active staff of the program's
+school, of a partner school or of the district above (`program_staff`): a coordinator who left the
+school keeps the row, for the history, but no longer sees or runs the program through it.
 """
 
 from functools import partial
@@ -14,6 +18,19 @@ from peerpath.core import policy
 from peerpath.core.roles import MANAGER_ROLES, STAFF_ROLES, Role
 
 
+def program_staff(user: Any, prefix: str = "", role: str | None = None) -> Q:
+    """Rows whose program lists `user` as staff (in `role`, if given) while they are active staff of
+    its school, a partner school or the district above. Other apps' rules use it with their prefix."""
+    staff_of = policy.organization_ids(user, STAFF_ROLES)
+    condition = Q(**{f"{prefix}staff__user": user})
+    if role is not None:
+        condition &= Q(**{f"{prefix}staff__role": role})
+    still_staff = Q(**{f"{prefix}organization__in": staff_of}) | Q(
+        **{f"{prefix}partner_schools__in": staff_of}
+    )
+    return condition & still_staff
+
+
 def _program_rows_for_member(user: Any, prefix: str = "") -> Q:
     member_of = policy.organization_ids(user, [Role.STUDENT, Role.GUARDIAN, *STAFF_ROLES])
     staff_of = policy.organization_ids(user, STAFF_ROLES)
@@ -22,16 +39,16 @@ def _program_rows_for_member(user: Any, prefix: str = "") -> Q:
         | Q(**{f"{prefix}is_published": True, f"{prefix}partner_schools__in": member_of})
         | Q(**{f"{prefix}partner_schools__in": staff_of})
         | Q(**{f"{prefix}cohorts__participants__user": user})
-        | Q(**{f"{prefix}staff__user": user})
+        | program_staff(user, prefix)
     )
 
 
 def _program_coordinator(user: Any, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}staff__user": user, f"{prefix}staff__role": "coordinator"})
+    return program_staff(user, prefix, role="coordinator")
 
 
 policy.register("programs.Program", "view", roles=STAFF_ROLES, own=_program_rows_for_member)
-policy.register("programs.Program", "oversee", roles=STAFF_ROLES, own=lambda user: Q(staff__user=user))
+policy.register("programs.Program", "oversee", roles=STAFF_ROLES, own=program_staff)
 policy.register("programs.Program", "manage", roles=MANAGER_ROLES, own=_program_coordinator)
 
 for label, prefix in [
@@ -49,7 +66,7 @@ policy.register(
     "programs.Participant",
     "view",
     roles=STAFF_ROLES,
-    own=lambda user: Q(user=user) | Q(cohort__program__staff__user=user),
+    own=lambda user: Q(user=user) | program_staff(user, "cohort__program__"),
 )
 policy.register(
     "programs.Participant",
@@ -61,9 +78,12 @@ policy.register(
     "programs.RSVP",
     "view",
     roles=STAFF_ROLES,
-    own=lambda user: Q(user=user) | Q(event__program__staff__user=user),
+    own=lambda user: Q(user=user) | program_staff(user, "event__program__"),
 )
 policy.register("programs.Attendance", "view", roles=STAFF_ROLES, own=lambda user: Q(user=user))
 policy.register(
-    "programs.Attendance", "manage", roles=STAFF_ROLES, own=lambda user: Q(event__program__staff__user=user)
+    "programs.Attendance",
+    "manage",
+    roles=STAFF_ROLES,
+    own=lambda user: program_staff(user, "event__program__"),
 )

@@ -11,23 +11,24 @@ from django.db.models import Q
 
 from peerpath.core import policy
 from peerpath.core.roles import MANAGER_ROLES, STAFF_ROLES
+from peerpath.programs.policies import program_staff
 
 
 def _coordinator(prefix: str) -> Callable[[Any], Q]:
-    return lambda user: Q(**{f"{prefix}staff__user": user, f"{prefix}staff__role": "coordinator"})
+    return lambda user: program_staff(user, prefix, role="coordinator")
 
 
 policy.register(
     "recruitment.Application",
     "view",
     roles=STAFF_ROLES,
-    own=lambda user: Q(applicant=user) | Q(cohort__program__staff__user=user),
+    own=lambda user: Q(applicant=user) | program_staff(user, "cohort__program__"),
 )
 policy.register(
     "recruitment.Application",
     "review",
     roles=STAFF_ROLES,
-    own=lambda user: Q(cohort__program__staff__user=user),
+    own=lambda user: program_staff(user, "cohort__program__"),
 )
 policy.register(
     "recruitment.Application", "decide", roles=MANAGER_ROLES, own=_coordinator("cohort__program__")
@@ -39,20 +40,20 @@ policy.register(
     "recruitment.Nomination",
     "view",
     roles=STAFF_ROLES,
-    own=lambda user: Q(nominated_by=user) | Q(program__staff__user=user),
+    own=lambda user: Q(nominated_by=user) | program_staff(user, "program__"),
 )
 policy.register(
     "recruitment.Interview",
     "view",
     roles=STAFF_ROLES,
-    own=lambda user: Q(interviewer=user) | Q(application__cohort__program__staff__user=user),
+    own=lambda user: Q(interviewer=user) | program_staff(user, "application__cohort__program__"),
 )
 policy.register("recruitment.Interview", "score", roles=MANAGER_ROLES, own=lambda user: Q(interviewer=user))
 policy.register(
     "recruitment.Reference",
     "view",
     roles=STAFF_ROLES,
-    own=lambda user: Q(application__cohort__program__staff__user=user),
+    own=lambda user: program_staff(user, "application__cohort__program__"),
 )
 policy.register("recruitment.BackgroundCheck", "view", roles=MANAGER_ROLES)
 policy.register("recruitment.BackgroundCheck", "manage", roles=MANAGER_ROLES)
@@ -60,5 +61,5 @@ policy.register(
     "recruitment.Consent",
     "view",
     roles=STAFF_ROLES,
-    own=lambda user: Q(guardian=user) | Q(program__staff__user=user),
+    own=lambda user: Q(guardian=user) | program_staff(user, "program__"),
 )

@@ -216,10 +216,13 @@ def test_preview_without_a_cohort(client, alice, program):
 
 
 def test_a_program_coordinator_without_a_school_role_gets_no_link_to_the_interest_list(client, program):
+    from peerpath.core.roles import Role
     from peerpath.programs.models import ProgramStaff
-    from tests.factories import UserFactory, give_totp
+    from tests.factories import give_totp, member
 
-    coordinator = UserFactory(username="pat")
+    # An educator of the school (a ProgramStaff row counts only while its person is active staff there)
+    # who coordinates the program, without the school's coordinator role.
+    coordinator = member(program.organization, Role.EDUCATOR, username="pat")
     give_totp(coordinator)
     ProgramStaff.objects.create(program=program, user=coordinator, role=ProgramStaff.Role.COORDINATOR)
     client.force_login(coordinator)

@@ -2,17 +2,19 @@ import csv
 import io
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from peerpath.accounts.models import Membership
 from peerpath.core.models import AuditEntry
 from peerpath.core.roles import Role
 from peerpath.programs.models import Participant
-from peerpath.recruitment.models import Nomination
-from peerpath.recruitment.services.enrollment import validate_enrollment_csv
-from tests.factories import ParticipantFactory, born_years_ago, member
+from peerpath.recruitment.models import Consent, Nomination
+from peerpath.recruitment.services.enrollment import enroll_rows, validate_enrollment_csv
+from tests.factories import ConsentFactory, GuardianLinkFactory, ParticipantFactory, born_years_ago, member
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +325,152 @@ def test_partner_school_student_cannot_see_an_unpublished_program(client, jeffer
     student = member(jefferson, Role.STUDENT, grade=8, username="eighth2")
     client.force_login(student)
     assert client.get(reverse("application_apply", args=[cohort.pk, "mentee"])).status_code == 404
+
+
+# CSV import: the rules of every enrollment, at the service level ---------------------------------
+
+
+def _check(program, cohort, text):
+    return validate_enrollment_csv(program=program, cohort=cohort, content="username,email,grade\n" + text)
+
+
+def _problems(report):
+    return {row.line: " ".join(row.problems) for row in report.problem_rows}
+
+
+def test_csv_grade_outside_the_program_is_refused_with_the_reason(program, cohort, lincoln):
+    program.min_grade, program.max_grade = 9, 10
+    program.save()
+    member(lincoln, Role.STUDENT, username="nograde")
+    report = _check(program, cohort, "nograde,,12\n")
+    assert "This program is for grades 9 to 10." in _problems(report)[2]
+
+
+def test_csv_grade_that_contradicts_the_school_record_is_a_problem(program, cohort, bob):
+    report = _check(program, cohort, "bob,,9\n")  # the school says 11
+    assert _problems(report) == {2: "The file says grade 9, but the school records grade 11."}
+
+
+def test_csv_grade_equal_to_the_record_is_fine(program, cohort, bob):
+    assert [row.line for row in _check(program, cohort, "bob,,11\n").valid_rows] == [2]
+
+
+def test_csv_import_records_a_grade_the_school_did_not_have(program, cohort, alice, lincoln):
+    student = member(lincoln, Role.STUDENT, username="fresh")
+    report = _check(program, cohort, "fresh,,10\n")
+    enroll_rows(cohort=cohort, report=report, actor=alice)
+    assert Membership.objects.get(user=student).grade == 10
+    entry = AuditEntry.objects.get(action="enrollment.bulk_imported")
+    assert entry.detail["grades_recorded"] == {str(student.pk): 10}
+
+
+def test_csv_inactive_membership_or_account_is_refused(program, cohort, lincoln):
+    left = member(lincoln, Role.STUDENT, username="left")
+    Membership.objects.filter(user=left).update(is_active=False)
+    member(lincoln, Role.STUDENT, username="locked", is_active=False)
+    report = _check(program, cohort, "left,,\nlocked,,\n")
+    assert _problems(report) == {
+        2: "left is not a student at Lincoln High School.",
+        3: "locked is not a student at Lincoln High School.",
+    }
+
+
+def test_csv_enrolled_mentor_is_refused_one_role_per_cohort(program, cohort, bob):
+    ParticipantFactory(cohort=cohort, user=bob, role="mentor")
+    assert "a person takes one role per cohort" in _problems(_check(program, cohort, "bob,,\n"))[2]
+
+
+def test_csv_under_13_is_refused_and_importing_asks_the_guardian(
+    client, alice, program, cohort, lincoln, students, django_capture_on_commit_callbacks
+):
+    kid = member(lincoln, Role.STUDENT, username="kid", date_of_birth=born_years_ago(12))
+    guardian = member(lincoln, Role.GUARDIAN, username="kid-parent")
+    GuardianLinkFactory(guardian=guardian, student=kid, organization=lincoln)
+    client.force_login(alice)
+    text = "username,email,grade\ns0,,\nkid,,\n"
+    preview = client.post(
+        reverse("enrollment_csv", args=[program.pk]), {"file": csv_file(text), "check": "1"}
+    )
+    assert "is under 13: a parent or guardian must agree" in preview.content.decode()
+    assert not Consent.objects.exists()  # checking the file sends nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("enrollment_csv", args=[program.pk]),
+            {"content": text, "import_valid_only": "on", "import": "1"},
+            follow=True,
+        )
+    assert [p.user.username for p in Participant.objects.all()] == ["s0"]
+    assert Consent.objects.get(student=kid).status == Consent.Status.REQUESTED
+    assert [message.to for message in mail.outbox] == [[guardian.email]]
+    content = response.content.decode()
+    assert "Line 3:" in content
+    assert "We have e-mailed their guardian" in content
+    assert AuditEntry.objects.get(action="enrollment.bulk_imported").detail["consent_requested_lines"] == [3]
+
+
+def test_csv_of_only_under_13s_can_still_ask_their_guardians(client, alice, program, cohort, lincoln):
+    kid = member(lincoln, Role.STUDENT, username="kid", date_of_birth=born_years_ago(12))
+    GuardianLinkFactory(guardian=member(lincoln, Role.GUARDIAN), student=kid, organization=lincoln)
+    client.force_login(alice)
+    text = "username,email,grade\nkid,,\n"
+    response = client.post(
+        reverse("enrollment_csv", args=[program.pk]), {"file": csv_file(text), "check": "1"}
+    )
+    assert 'name="import_valid_only"' in response.content.decode()
+    client.post(
+        reverse("enrollment_csv", args=[program.pk]),
+        {"content": text, "import_valid_only": "on", "import": "1"},
+    )
+    assert Consent.objects.filter(student=kid).exists()
+    assert not Participant.objects.exists()
+
+
+def test_csv_under_13_with_consent_is_enrolled(program, cohort, alice, lincoln):
+    kid = member(lincoln, Role.STUDENT, username="kid", date_of_birth=born_years_ago(12))
+    ConsentFactory(program=program, student=kid)
+    report = _check(program, cohort, "kid,,\n")
+    assert [p.user for p in enroll_rows(cohort=cohort, report=report, actor=alice)] == [kid]
+
+
+def test_enroll_rows_checks_the_rules_again_at_import(program, cohort, alice, bob, students):
+    report = _check(program, cohort, "bob,,\ns0,,\n")
+    assert len(report.valid_rows) == 2
+    ParticipantFactory(cohort=cohort, user=bob, role="mentor")  # approved as a mentor meanwhile
+    Membership.objects.filter(user=students[0]).update(is_active=False)  # left the school meanwhile
+    assert enroll_rows(cohort=cohort, report=report, actor=alice) == []
+    problems = _problems(report)
+    assert "one role per cohort" in problems[2]
+    assert "not a student" in problems[3]
+    assert not Participant.objects.filter(role="mentee").exists()
+
+
+def test_csv_brings_a_withdrawn_mentee_back(program, cohort, alice, carol):
+    withdrawn = ParticipantFactory(cohort=cohort, user=carol, status=Participant.Status.WITHDRAWN)
+    report = _check(program, cohort, "carol,,\n")
+    assert [row.line for row in report.valid_rows] == [2]
+    participants = enroll_rows(cohort=cohort, report=report, actor=alice)
+    assert [p.pk for p in participants] == [withdrawn.pk]
+    assert Participant.objects.get(pk=withdrawn.pk).status == Participant.Status.ENROLLED
+    assert AuditEntry.objects.filter(action="participant.status_changed", actor=alice).count() == 1
+
+
+def test_referral_page_shows_the_consent_reason_not_an_error_page(client, frank, program, cohort, lincoln):
+    kid = member(lincoln, Role.STUDENT, username="kid", date_of_birth=born_years_ago(12))
+    client.force_login(frank)
+    response = client.post(reverse("enrollment_refer", args=[program.pk]), {"student": kid.pk, "reason": "x"})
+    assert response.status_code == 200
+    assert "is under 13" in response.content.decode()
+    assert not Participant.objects.exists()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_csv_check_queries_do_not_grow_with_the_rules(
+    program, cohort, lincoln, django_assert_num_queries, count
+):
+    for number in range(count):
+        member(lincoln, Role.STUDENT, username=f"n{number}", date_of_birth=born_years_ago(12))
+    text = "".join(f"n{number},,\n" for number in range(count))
+    with django_assert_num_queries(5):  # students, memberships, partner schools, participants, consents
+        report = _check(program, cohort, text)
+    assert len(report.consent_rows) == count

@@ -11,16 +11,18 @@ from peerpath.programs.models import Participant
 from peerpath.recruitment.models import Application, Interview, Nomination, Question
 from peerpath.recruitment.queries import applications as queries
 from peerpath.recruitment.services.applications import (
+    TRANSITIONS,
     AlreadyApplied,
     ApplicationsClosed,
     IllegalTransition,
+    OneRolePerCohort,
     move_question,
     nominate_student,
     save_question,
     set_application_status,
     submit_application,
 )
-from tests.factories import ApplicationFactory, CohortFactory
+from tests.factories import ApplicationFactory, CohortFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +199,88 @@ def test_submit_application_refuses_a_grade_outside_the_program(cohort, lincoln)
     with pytest.raises(NotEligible, match="This program is for grades 9 to 10."):
         submit_application(cohort=cohort, applicant=senior, role="mentee", answers={})
     assert not Application.objects.filter(applicant=senior).exists()
+
+
+# The status machine: every illegal move refused, and what a move does to the participant ---------
+
+ILLEGAL_MOVES = [(old, new) for old in Status.values for new in Status.values if new not in TRANSITIONS[old]]
+
+
+def test_illegal_moves_are_every_move_outside_the_machine():
+    # Guard against the parametrisation below shrinking: 7 statuses, 7 x 7 moves, 20 allowed.
+    assert len(ILLEGAL_MOVES) == 49 - 20
+
+
+@pytest.mark.parametrize(("old", "new"), ILLEGAL_MOVES)
+def test_set_application_status_refuses_every_illegal_move(cohort, alice, bob, old, new):
+    application = ApplicationFactory(cohort=cohort, applicant=bob, status=old)
+    with pytest.raises(IllegalTransition):
+        set_application_status(application=application, status=new, actor=alice)
+    application.refresh_from_db()
+    assert application.status == old
+    assert not AuditEntry.objects.filter(action="application.status_changed").exists()
+    assert not Participant.objects.exists()
+
+
+def test_withdrawing_an_approved_application_withdraws_the_participant(cohort, alice, bob):
+    application = ApplicationFactory(cohort=cohort, applicant=bob, status=Status.SCREENING)
+    set_application_status(application=application, status=Status.APPROVED, actor=alice)
+    assert Participant.objects.get(user=bob).status == Participant.Status.ENROLLED
+
+    set_application_status(application=application, status=Status.WITHDRAWN, actor=bob, reason="Moving")
+
+    participant = Participant.objects.get(user=bob)
+    assert participant.status == Participant.Status.WITHDRAWN
+    entry = AuditEntry.objects.get(action="participant.status_changed")
+    assert (entry.actor, entry.detail) == (
+        bob,
+        {"from": "enrolled", "to": "withdrawn", "reason": "Moving", "role": "mentor"},
+    )
+
+
+def test_reopening_and_approving_again_enrolls_the_same_participant(cohort, alice, bob):
+    application = ApplicationFactory(cohort=cohort, applicant=bob, status=Status.SCREENING)
+    set_application_status(application=application, status=Status.APPROVED, actor=alice)
+    first = Participant.objects.get(user=bob)
+    for status in [Status.WITHDRAWN, Status.SCREENING, Status.APPROVED]:
+        set_application_status(application=application, status=status, actor=alice)
+    assert list(Participant.objects.filter(user=bob).values_list("pk", "status")) == [(first.pk, "enrolled")]
+
+
+def test_withdrawing_an_application_that_was_never_approved_touches_no_participant(cohort, alice, carol):
+    ParticipantFactory(cohort=cohort, user=carol, role="mentor")  # enrolled some other way
+    application = ApplicationFactory(cohort=cohort, applicant=carol, status=Status.SCREENING)
+    set_application_status(application=application, status=Status.WITHDRAWN, actor=carol)
+    assert Participant.objects.get(user=carol).status == Participant.Status.ENROLLED
+
+
+def test_approving_a_mentor_who_is_an_enrolled_mentee_is_refused(cohort, alice, carol):
+    ParticipantFactory(cohort=cohort, user=carol, role="mentee")
+    application = ApplicationFactory(cohort=cohort, applicant=carol, role="mentor", status=Status.SCREENING)
+    with pytest.raises(OneRolePerCohort, match="is already a mentee in 2026-27"):
+        set_application_status(application=application, status=Status.APPROVED, actor=alice)
+    application.refresh_from_db()
+    assert application.status == Status.SCREENING
+    assert not Participant.objects.filter(user=carol, role="mentor").exists()
+
+
+def test_approving_both_roles_in_a_cross_age_program_is_allowed(cohort, program, alice, carol):
+    program.model = "cross_age"
+    program.save()
+    ParticipantFactory(cohort=cohort, user=carol, role="mentee")
+    application = ApplicationFactory(cohort=cohort, applicant=carol, role="mentor", status=Status.SCREENING)
+    set_application_status(application=application, status=Status.APPROVED, actor=alice)
+    assert set(Participant.objects.filter(user=carol).values_list("role", flat=True)) == {"mentor", "mentee"}
+
+
+def test_bulk_approval_skips_a_person_in_the_other_role_with_the_reason(cohort, alice, bob, carol):
+    from peerpath.recruitment.services.screening import bulk_set_application_status
+
+    ParticipantFactory(cohort=cohort, user=carol, role="mentee")
+    applications = [
+        ApplicationFactory(cohort=cohort, applicant=user, role="mentor", status=Status.SCREENING)
+        for user in (bob, carol)
+    ]
+    result = bulk_set_application_status(applications=applications, status=Status.APPROVED, actor=alice)
+    assert [a.applicant for a in result.moved] == [bob]
+    assert [(a.applicant, "one role per cohort" in reason) for a, reason in result.skipped] == [(carol, True)]

@@ -7,6 +7,7 @@ peerpath/analytics/queries.py, which sits above those apps.
 import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from peerpath.programs.models import Cohort, Participant, Program
 ENROLLED = Participant.Status.ENROLLED
 
 
-def joinable_programs(user: Any) -> QuerySet[Program]:
+def joinable_programs(user: User | AnonymousUser) -> QuerySet[Program]:
     """Published programs a person may read about and apply to: those of their school (or district)
     and those their school is a partner of."""
     member_of = policy.organization_ids(user, Role.values)
@@ -27,7 +28,7 @@ def joinable_programs(user: Any) -> QuerySet[Program]:
     return Program.objects.published().filter(pk__in=matching.values("pk"))
 
 
-def public_program(user: Any, organization_slug: str, program_slug: str) -> Program | None:
+def public_program(user: User | AnonymousUser, organization_slug: str, program_slug: str) -> Program | None:
     return (
         joinable_programs(user)
         .select_related("organization")
@@ -36,7 +37,7 @@ def public_program(user: Any, organization_slug: str, program_slug: str) -> Prog
     )
 
 
-def listed_programs(user: Any) -> QuerySet[Program]:
+def listed_programs(user: User | AnonymousUser) -> QuerySet[Program]:
     """Every program a person may see, with the counts the list shows, grouped by school."""
     visible = policy.scope(user, Program.objects.all(), "view").values("pk")
     enrolled = Q(cohorts__participants__status=ENROLLED)
@@ -51,16 +52,18 @@ def listed_programs(user: Any) -> QuerySet[Program]:
     )
 
 
-def overseen_program_ids(user: Any, programs: list[Program]) -> set[int]:
+def overseen_program_ids(user: User | AnonymousUser, programs: list[Program]) -> set[int]:
     scoped = policy.scope(user, Program.objects.filter(pk__in=[p.pk for p in programs]), "oversee")
     return set(scoped.values_list("pk", flat=True))
 
 
-def manager_organizations(user: Any) -> QuerySet[Organization]:
+def manager_organizations(user: User | AnonymousUser) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=policy.organization_ids(user, MANAGER_ROLES)).order_by("name")
 
 
-def partner_school_choices(user: Any, program: Program | None = None) -> QuerySet[Organization]:
+def partner_school_choices(
+    user: User | AnonymousUser, program: Program | None = None
+) -> QuerySet[Organization]:
     """Schools that may partner: the siblings (same district) of the schools this person manages."""
     managed = policy.organization_ids(user, MANAGER_ROLES)
     if program is not None:
@@ -94,7 +97,7 @@ def program_parts(program: Program) -> dict[str, Any]:
 # The dashboard ----------------------------------------------------------------------------------
 
 
-def participations_of(users: list[Any]) -> QuerySet[Participant]:
+def participations_of(users: list[User] | list[int]) -> QuerySet[Participant]:
     return (
         Participant.objects.filter(user__in=users, status=ENROLLED)
         .select_related("user", "cohort__program__organization")
@@ -102,7 +105,7 @@ def participations_of(users: list[Any]) -> QuerySet[Participant]:
     )
 
 
-def programs_open_to(user: Any, now: datetime.datetime | None = None) -> QuerySet[Program]:
+def programs_open_to(user: User | AnonymousUser, now: datetime.datetime | None = None) -> QuerySet[Program]:
     """Published programs a student may join, flagged when a cohort takes applications right now."""
     now = now or timezone.now()
     open_cohorts = Cohort.objects.filter(
@@ -119,20 +122,26 @@ def programs_open_to(user: Any, now: datetime.datetime | None = None) -> QuerySe
     )
 
 
-def eligibility_problem(program: Program, user: Any) -> str | None:
-    """Why `user` may not take part in `program` (grade or age outside its range), or None.
-
-    A grade or age the school has not recorded does not exclude anyone: staff can still decide.
-    """
-    grade = (
-        user.memberships.filter(organization__in=program.school_ids(), role=Role.STUDENT, grade__isnull=False)
+def recorded_grade(program: Program, user: User) -> int | None:
+    """The grade the school records for `user` (an active student membership of one of the program's
+    schools), or None."""
+    return (
+        user.memberships.filter(
+            organization__in=program.school_ids(), role=Role.STUDENT, is_active=True, grade__isnull=False
+        )
         .values_list("grade", flat=True)
         .first()
     )
+
+
+def range_problem(program: Program, *, grade: int | None, age: int | None) -> str | None:
+    """Why a student of this grade and age may not take part (outside the program's range), or None.
+
+    A grade or age the school has not recorded (None) does not exclude anyone: staff can still decide.
+    """
     low, high = program.min_grade, program.max_grade
     if grade is not None and ((low is not None and grade < low) or (high is not None and grade > high)):
         return _("This program is for grades %(low)s to %(high)s.") % {"low": low or "K", "high": high or 12}
-    age = user.age()
     young, old = program.min_age, program.max_age
     if age is not None and ((young is not None and age < young) or (old is not None and age > old)):
         return _("This program is for students aged %(young)s to %(old)s.") % {
@@ -140,3 +149,13 @@ def eligibility_problem(program: Program, user: Any) -> str | None:
             "old": old or 99,
         }
     return None
+
+
+def eligibility_problem(program: Program, user: User, grade: int | None = None) -> str | None:
+    """Why `user` may not take part in `program` (grade or age outside its range), or None.
+
+    `grade` is a grade given for this enrollment (a CSV column); without it, the school's record counts.
+    """
+    if grade is None:
+        grade = recorded_grade(program, user)
+    return range_problem(program, grade=grade, age=user.age())

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 
+from peerpath.accounts.models import User
 from peerpath.core.models import AuditEntry
 from peerpath.programs.models import Program
 from peerpath.recruitment.models import Application, Interview, Nomination, Question
@@ -19,7 +20,7 @@ def form_questions(program: Program, role: str) -> QuerySet[Question]:
     return Question.objects.filter(program=program, role=role).order_by("order", "id")
 
 
-def applications_of(user: Any) -> QuerySet[Application]:
+def applications_of(user: User) -> QuerySet[Application]:
     """A person's own applications, newest first, with the program for the list."""
     return (
         Application.objects.filter(applicant_id=user.pk)

@@ -9,12 +9,29 @@ from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from peerpath.accounts.models import User
 from peerpath.core.audit import record_audit
 from peerpath.core.email import queue_email
 from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
-from peerpath.programs.queries.programs import eligibility_problem
+from peerpath.programs.services.participants import set_participant_status
 from peerpath.recruitment.models import Application, Nomination, Question
-from peerpath.recruitment.services.enrollment import enroll_mentee
+from peerpath.recruitment.services.enrollment import check_mentee_enrollment, enroll_mentee
+from peerpath.recruitment.services.participation import (
+    ConsentRequired,
+    NotEligible,
+    OneRolePerCohort,
+    RecruitmentError,
+    check_can_take_part,
+    check_one_role,
+)
+
+__all__ = [  # the rule errors, raised here too, are part of this module's interface
+    "ConsentRequired",
+    "check_can_take_part",
+    "NotEligible",
+    "OneRolePerCohort",
+    "RecruitmentError",
+]
 
 Status = Application.Status
 
@@ -40,19 +57,11 @@ DECISIONS = {Status.APPROVED, Status.DECLINED, Status.WAITLISTED}
 NOTIFY = {Status.APPROVED, Status.DECLINED, Status.WAITLISTED, Status.INTERVIEW}
 
 
-class RecruitmentError(Exception):
-    """A request that breaks a recruitment rule; the message is shown to the user as it is."""
-
-
 class IllegalTransition(RecruitmentError):
     pass
 
 
 class ApplicationsClosed(RecruitmentError):
-    pass
-
-
-class NotEligible(RecruitmentError):
     pass
 
 
@@ -70,11 +79,15 @@ def set_application_status(
     *,
     application: Application,
     status: str,
-    actor: Any,
+    actor: User | None,
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> Application:
-    """The one place an application's status changes: validate, save, audit, notify on commit."""
+    """The one place an application's status changes: validate, save, audit, notify on commit.
+
+    Approving enrolls the applicant in the role (refused while they take part in the cohort in the
+    other role); leaving approved (withdrawn, or reopened) withdraws that participant again.
+    """
     old = application.status
     if status not in TRANSITIONS.get(old, set()):
         raise IllegalTransition(
@@ -86,6 +99,10 @@ def set_application_status(
                 else ""
             )
         )
+    if status == Status.APPROVED:
+        check_one_role(
+            cohort=application.cohort, person=application.applicant, role=application.role, by_self=False
+        )
     with transaction.atomic():
         application.status = status
         fields = ["status", "updated"]
@@ -94,17 +111,8 @@ def set_application_status(
             application.decision_reason = reason
             fields += ["decided_at", "decision_reason"]
         application.save(update_fields=fields)
-        if status == Status.APPROVED:
-            Participant.objects.update_or_create(
-                cohort=application.cohort,
-                user=application.applicant,
-                role=application.role,
-                defaults={"status": Participant.Status.ENROLLED, "source": Participant.Source.APPLICATION},
-            )
-        elif old == Status.APPROVED:
-            Participant.objects.filter(
-                cohort=application.cohort, user=application.applicant, role=application.role
-            ).update(status=Participant.Status.WITHDRAWN)
+        if status == Status.APPROVED or old == Status.APPROVED:
+            _follow_with_participant(application, actor=actor, reason=reason, request=request)
         record_audit(
             action="application.status_changed",
             actor=actor,
@@ -122,10 +130,34 @@ def set_application_status(
     return application
 
 
+def _follow_with_participant(
+    application: Application, *, actor: User | None, reason: str, request: HttpRequest | None
+) -> None:
+    """Enroll an approved applicant in the role, or withdraw them when the approval is taken back."""
+    participant = Participant.objects.filter(
+        cohort=application.cohort, user=application.applicant, role=application.role
+    ).first()
+    target = (
+        Participant.Status.ENROLLED if application.status == Status.APPROVED else Participant.Status.WITHDRAWN
+    )
+    if participant is None:
+        if target == Participant.Status.ENROLLED:
+            Participant.objects.create(
+                cohort=application.cohort,
+                user=application.applicant,
+                role=application.role,
+                source=Participant.Source.APPLICATION,
+            )
+    elif participant.status != target:
+        set_participant_status(
+            participant=participant, status=target, actor=actor, reason=reason, request=request
+        )
+
+
 def submit_application(
     *,
     cohort: Cohort,
-    applicant: Any,
+    applicant: User,
     role: str,
     answers: dict[str, Any],
     profile: dict[str, Any] | None = None,
@@ -134,7 +166,11 @@ def submit_application(
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> Application:
-    """Record an application. The same form posted twice (two tabs, a double click) creates one row."""
+    """Record an application. The same form posted twice (two tabs, a double click) creates one row.
+
+    The rules of every way in apply (`check_can_take_part`): one role per cohort, the program's grades
+    and ages, and a guardian's consent for an under-13 (whose first attempt e-mails the guardian).
+    """
     existing = Application.objects.filter(cohort=cohort, applicant=applicant, role=role).first()
     if existing is not None:
         if submit_token is not None and existing.submit_token == submit_token:
@@ -142,9 +178,6 @@ def submit_application(
         raise AlreadyApplied(
             _("You have already applied to this program for %(cohort)s.") % {"cohort": cohort.name}, existing
         )
-    problem = eligibility_problem(cohort.program, applicant)
-    if problem:
-        raise NotEligible(problem)
     if not cohort.accepts_applications(now):
         deadline = cohort.application_deadline
         if deadline is not None and (now or timezone.now()) > deadline:
@@ -153,6 +186,7 @@ def submit_application(
                 % {"deadline": formats.date_format(timezone.localtime(deadline), "DATETIME_FORMAT")}
             )
         raise ApplicationsClosed(_("Applications for this program are not open yet."))
+    check_can_take_part(cohort=cohort, person=applicant, role=role, actor=applicant, request=request)
     nomination = (
         Nomination.objects.filter(program=cohort.program, nominee=applicant, role=role)
         .order_by("-created")
@@ -268,8 +302,8 @@ def invite_nominee(*, nomination: Nomination, apply_url: str) -> Nomination:
 def nominate_student(
     *,
     program: Program,
-    nominee: Any,
-    nominated_by: Any,
+    nominee: User,
+    nominated_by: User,
     role: str,
     reason: str,
     apply_url: str | None = None,
@@ -301,7 +335,7 @@ def nominate_student(
 
 
 def record_application_view(
-    *, viewer: Any, application: Application, request: HttpRequest | None = None
+    *, viewer: User, application: Application, request: HttpRequest | None = None
 ) -> None:
     """Staff reading an application is a read of a student record: it leaves a trace."""
     if viewer.pk == application.applicant_id:
@@ -316,9 +350,14 @@ def record_application_view(
 
 
 def refer_mentee(
-    *, cohort: Cohort, student: Any, referred_by: Any, reason: str, request: HttpRequest | None = None
+    *, cohort: Cohort, student: User, referred_by: User, reason: str, request: HttpRequest | None = None
 ) -> Participant:
-    """A counselor or educator refers a student: the enrollment and a Nomination (role mentee) saying why."""
+    """A counselor or educator refers a student: the enrollment and a Nomination (role mentee) saying why.
+
+    The enrollment rules apply (`check_mentee_enrollment`); an under-13 without consent is refused and
+    their guardians are asked, so the referral can be made again once a guardian agrees.
+    """
+    withdrawn = check_mentee_enrollment(cohort=cohort, student=student, actor=referred_by, request=request)
     with transaction.atomic():
         participant = enroll_mentee(
             cohort=cohort,
@@ -327,6 +366,7 @@ def refer_mentee(
             actor=referred_by,
             request=request,
             action="enrollment.referred",
+            withdrawn=withdrawn,
         )
         Nomination.objects.create(
             program=cohort.program,

@@ -142,7 +142,7 @@ class ConsentRequestResult:
 
 
 def request_consent(
-    *, program: Program, student: User, actor: Any, request: HttpRequest | None = None
+    *, program: Program, student: User, actor: User | None, request: HttpRequest | None = None
 ) -> ConsentRequestResult:
     """Ask every guardian linked to `student` for consent (again), valid for 14 days, and e-mail each.
 
@@ -203,7 +203,7 @@ def set_consent_status(
     *,
     consent: Consent,
     status: str,
-    actor: Any = None,
+    actor: User | None = None,
     preferences: dict[str, Any] | None = None,
     orientation_acknowledged: bool = False,
     request: HttpRequest | None = None,
@@ -340,22 +340,38 @@ def minors_needing_consent(program: Program, cohort: Cohort | None) -> list[Stud
     return rows
 
 
-def child_consent_gate(*, program: Program, student: User, request: HttpRequest | None = None) -> str | None:
-    """Under-13s cannot apply or sign up until a guardian has agreed (children's privacy law).
+def child_consent_gate(
+    *, program: Program, student: User, request: HttpRequest | None = None, actor: User | None = None
+) -> str | None:
+    """Under-13s cannot apply, sign up or be enrolled until a guardian has agreed (children's privacy law).
 
     Returns the message to show, or None when the student may go ahead. When no guardian has a live
-    request yet, one is sent now, so the child's first click starts the consent.
+    request yet (none was sent, or the last one expired or was refused), one is sent now, so the first
+    attempt starts the consent. `actor` is who is trying: the student (the default) or a staff member
+    enrolling them, who is told what happened in their own words.
     """
     if not student.is_under_13:
         return None
+    actor = actor or student
     consents = Consent.objects.filter(program=program, student=student)
     if consents.filter(status=Status.GIVEN).exists():
         return None
     waiting = consents.filter(status=Status.REQUESTED, expires_at__gt=timezone.now()).exists()
-    if (
+    no_guardian = (
         not waiting
-        and request_consent(program=program, student=student, actor=student, request=request).no_guardian
-    ):
+        and request_consent(program=program, student=student, actor=actor, request=request).no_guardian
+    )
+    if actor.pk != student.pk:
+        if no_guardian:
+            return _(
+                "%(student)s is under 13: a parent or guardian must agree before they can take part, and "
+                "there is no guardian on file. Ask the school office to add one, then try again."
+            ) % {"student": student}
+        return _(
+            "%(student)s is under 13: a parent or guardian must agree before they can take part. "
+            "We have e-mailed their guardian; enroll them once the guardian agrees."
+        ) % {"student": student}
+    if no_guardian:
         return _(
             "Because you are under 13, a parent or guardian must agree before you can take part. "
             "We have no guardian on file for you: please ask the school office to add one."

@@ -1,32 +1,46 @@
 """Enrolling mentees: self-signup, referral by staff, and bulk import from a CSV file.
 
-Each creates a Participant (mentee) in the program's current cohort; nobody is enrolled twice.
+Each creates a Participant (mentee) in the program's current cohort; nobody is enrolled twice. All three
+apply the rules of `participation.py` (an active student, one role per cohort, the program's grades and
+ages, a guardian's consent for an under-13) in the service, so pages, API and commands share them.
 """
 
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peerpath.accounts.models import User
+from peerpath.accounts.models import Membership, User
 from peerpath.core.audit import record_audit
 from peerpath.core.roles import Role
 from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
+from peerpath.programs.queries.programs import range_problem
+from peerpath.programs.services.participants import set_participant_status
+from peerpath.recruitment.queries.consent import under_13_without_consent
+from peerpath.recruitment.services.consent import child_consent_gate
+from peerpath.recruitment.services.participation import (
+    RecruitmentError,
+    allows_both_roles,
+    check_can_take_part,
+    is_active_student,
+    one_role_message,
+)
 
 CSV_HEADER = ["username", "email", "grade"]
 MAX_CSV_BYTES = 1024 * 1024
 MAX_GRADE = 16
 
 
-class EnrollmentError(Exception):
+class EnrollmentError(RecruitmentError):
     """A request that breaks an enrollment rule; the message is shown to the user as it is."""
 
 
@@ -34,10 +48,11 @@ class AlreadyEnrolled(EnrollmentError):
     pass
 
 
-def students_of(program: Program) -> Any:
+def students_of(program: Program) -> QuerySet[User]:
     """Active student members of the program's school and partner schools, by name."""
     return (
         User.objects.filter(
+            is_active=True,
             memberships__organization__in=program.school_ids(),
             memberships__role=Role.STUDENT,
             memberships__is_active=True,
@@ -47,45 +62,82 @@ def students_of(program: Program) -> Any:
     )
 
 
-def is_student_of(user: Any, program: Program) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.memberships.filter(
-            organization__in=program.school_ids(), role=Role.STUDENT, is_active=True
-        ).exists()
+def is_student_of(user: User | AnonymousUser, program: Program) -> bool:
+    return user.is_authenticated and is_active_student(user, program)
+
+
+def _already_enrolled(student: User, cohort: Cohort) -> AlreadyEnrolled:
+    return AlreadyEnrolled(
+        _("%(student)s is already a mentee in %(cohort)s.") % {"student": student, "cohort": cohort}
     )
+
+
+def check_mentee_enrollment(
+    *, cohort: Cohort, student: User, actor: User, request: HttpRequest | None = None
+) -> Participant | None:
+    """Raise the first rule that enrolling `student` as a mentee breaks (see `check_can_take_part`).
+
+    Returns the student's withdrawn mentee row when staff bring them back, otherwise None. A student who
+    left cannot sign themself up again: the coordinator decides. Call it outside any transaction that
+    may roll back, since an under-13's first attempt sends the consent request.
+    """
+    existing = Participant.objects.filter(cohort=cohort, user=student, role=ParticipantRole.MENTEE).first()
+    if existing is not None and (existing.status == Participant.Status.ENROLLED or actor.pk == student.pk):
+        raise _already_enrolled(student, cohort)
+    check_can_take_part(
+        cohort=cohort,
+        person=student,
+        role=ParticipantRole.MENTEE,
+        actor=actor,
+        students_only=True,
+        request=request,
+    )
+    return existing
 
 
 def enroll_mentee(
-    *, cohort: Cohort, student: Any, source: str, actor: Any, request: HttpRequest | None, action: str
+    *,
+    cohort: Cohort,
+    student: User,
+    source: str,
+    actor: User,
+    request: HttpRequest | None,
+    action: str,
+    withdrawn: Participant | None = None,
 ) -> Participant:
-    existing = Participant.objects.filter(cohort=cohort, user=student, role=ParticipantRole.MENTEE).first()
-    if existing is not None:
-        raise AlreadyEnrolled(
-            _("%(student)s is already a mentee in %(cohort)s.") % {"student": student, "cohort": cohort}
-        )
-    try:
-        with transaction.atomic():
-            participant = Participant.objects.create(
-                cohort=cohort, user=student, role=ParticipantRole.MENTEE, source=source
+    """Write the enrollment that `check_mentee_enrollment` allowed: a new mentee row, or `withdrawn`
+    (the student's row from that check) enrolled again."""
+    with transaction.atomic():
+        if withdrawn is not None:
+            participant = set_participant_status(
+                participant=withdrawn,
+                status=Participant.Status.ENROLLED,
+                actor=actor,
+                reason=str(Participant.Source(source).label),
+                request=request,
             )
-    except IntegrityError:  # a double click: the other request enrolled them
-        raise AlreadyEnrolled(
-            _("%(student)s is already a mentee in %(cohort)s.") % {"student": student, "cohort": cohort}
-        ) from None
-    record_audit(
-        action=action,
-        actor=actor,
-        target=participant,
-        organization_id=cohort.program.organization_id,
-        detail={"student": student.pk, "source": source},
-        request=request,
-    )
+        else:
+            try:
+                with transaction.atomic():
+                    participant = Participant.objects.create(
+                        cohort=cohort, user=student, role=ParticipantRole.MENTEE, source=source
+                    )
+            except IntegrityError:  # a double click: the other request enrolled them
+                raise _already_enrolled(student, cohort) from None
+        record_audit(
+            action=action,
+            actor=actor,
+            target=participant,
+            organization_id=cohort.program.organization_id,
+            detail={"student": student.pk, "source": source},
+            request=request,
+        )
     return participant
 
 
-def sign_up_mentee(*, cohort: Cohort, student: Any, request: HttpRequest | None = None) -> Participant:
-    """A student enrolls themself as a mentee."""
+def sign_up_mentee(*, cohort: Cohort, student: User, request: HttpRequest | None = None) -> Participant:
+    """A student enrolls themself as a mentee, if every enrollment rule allows it."""
+    check_mentee_enrollment(cohort=cohort, student=student, actor=student, request=request)
     return enroll_mentee(
         cohort=cohort,
         student=student,
@@ -107,6 +159,12 @@ class CsvRow:
     grade: int | None = None
     student: User | None = None
     problems: list[str] = field(default_factory=list)
+    # Set by the rule check: a withdrawn mentee who comes back, a grade the school has not recorded
+    # (the import records it), an under-13 whose guardians the import asks for consent.
+    rejoins: bool = False
+    records_grade: bool = False
+    needs_consent: bool = False
+    consent_requested: bool = False
 
     @property
     def is_valid(self) -> bool:
@@ -125,6 +183,16 @@ class CsvReport:
     @property
     def problem_rows(self) -> list[CsvRow]:
         return [row for row in self.rows if not row.is_valid]
+
+    @property
+    def consent_rows(self) -> list[CsvRow]:
+        """Under-13s refused for want of consent: importing asks their guardians."""
+        return [row for row in self.rows if row.needs_consent]
+
+    @property
+    def importable(self) -> bool:
+        """Importing would do something: enroll a row or ask a guardian."""
+        return bool(self.valid_rows or self.consent_rows)
 
     @property
     def data_row_count(self) -> int:
@@ -221,7 +289,7 @@ def validate_enrollment_csv(*, program: Program, cohort: Cohort, content: str) -
 
 
 def _resolve_students(program: Program, cohort: Cohort, rows: list[CsvRow]) -> None:
-    """Find each row's student (two queries in all) and report unknown, foreign and repeated ones."""
+    """Find each row's student (two queries in all) and report unknown and repeated ones."""
     readable = [row for row in rows if row.username or row.email]
     usernames = {row.username for row in readable if row.username}
     emails = {row.email.lower() for row in readable if row.email}
@@ -232,12 +300,6 @@ def _resolve_students(program: Program, cohort: Cohort, rows: list[CsvRow]) -> N
     )
     by_username = {user.username: user for user in candidates}
     by_email = {user.email.lower(): user for user in candidates if user.email}
-    school_ids = set(program.school_ids())
-    enrolled = set(
-        Participant.objects.filter(
-            cohort=cohort, role=ParticipantRole.MENTEE, user__in=[user.pk for user in candidates]
-        ).values_list("user_id", flat=True)
-    )
     first_line: dict[object, int] = {}
     for row in readable:
         user_by_name = by_username.get(row.username) if row.username else None
@@ -255,32 +317,117 @@ def _resolve_students(program: Program, cohort: Cohort, rows: list[CsvRow]) -> N
             user = user_by_name or user_by_email
             if user is not None:
                 key = user.pk
-                if not _is_active_student(user, school_ids):
-                    row.problems.append(
-                        _("%(who)s is not a student at %(school)s.")
-                        % {"who": row.username or row.email, "school": program.organization.name}
-                    )
-                elif user.pk in enrolled:
-                    row.problems.append(_("%(student)s is already enrolled as a mentee.") % {"student": user})
                 row.student = user
         if key in first_line:
             row.problems.append(_("The same student as on line %(line)d.") % {"line": first_line[key]})
         else:
             first_line[key] = row.line
+    _check_rules(program, cohort, rows)
 
 
-def _is_active_student(user: User, school_ids: set[int]) -> bool:
-    return any(
-        m.organization_id in school_ids and m.role == Role.STUDENT and m.is_active
+def _student_memberships(user: User, school_ids: set[int]) -> list[Membership]:
+    """The active student memberships of an active account at the program's schools (prefetched)."""
+    if not user.is_active:
+        return []
+    return [
+        m
         for m in user.memberships.all()
-    )
+        if m.organization_id in school_ids and m.role == Role.STUDENT and m.is_active
+    ]
+
+
+def _check_rules(program: Program, cohort: Cohort, rows: list[CsvRow]) -> None:
+    """The rules of every enrollment (participation.py) for the rows found so far, in two queries.
+
+    Each row gets its first problem in the order the other enrollments check them; the consent rule
+    comes last and only flags the row: importing is what asks the guardians.
+    """
+    rows = [row for row in rows if row.student is not None and not row.problems]
+    students = [row.student for row in rows if row.student is not None]
+    school_ids = set(program.school_ids())
+    held = {
+        (user_id, role): status
+        for user_id, role, status in Participant.objects.filter(
+            cohort=cohort, user__in=[student.pk for student in students]
+        ).values_list("user_id", "role", "status")
+    }
+    children = under_13_without_consent(program, students)
+    both_roles = allows_both_roles(program)
+    for row in rows:
+        student = row.student
+        assert student is not None  # noqa: S101 (filtered above; for the type checker)
+        memberships = _student_memberships(student, school_ids)
+        if not memberships:
+            row.problems.append(
+                _("%(who)s is not a student at %(school)s.")
+                % {"who": row.username or row.email, "school": program.organization.name}
+            )
+            continue
+        mentee_status = held.get((student.pk, ParticipantRole.MENTEE))
+        if mentee_status == Participant.Status.ENROLLED:
+            row.problems.append(_("%(student)s is already enrolled as a mentee.") % {"student": student})
+            continue
+        row.rejoins = mentee_status == Participant.Status.WITHDRAWN
+        if not both_roles and held.get((student.pk, ParticipantRole.MENTOR)) == Participant.Status.ENROLLED:
+            row.problems.append(
+                one_role_message(person=student, role=ParticipantRole.MENTOR, cohort=cohort, by_self=False)
+            )
+            continue
+        recorded = next((m.grade for m in memberships if m.grade is not None), None)
+        if row.grade is not None and recorded is not None and row.grade != recorded:
+            row.problems.append(
+                _("The file says grade %(file)s, but the school records grade %(recorded)s.")
+                % {"file": row.grade, "recorded": recorded}
+            )
+            continue
+        row.records_grade = row.grade is not None and recorded is None
+        problem = range_problem(
+            program, grade=row.grade if row.grade is not None else recorded, age=student.age()
+        )
+        if problem:
+            row.problems.append(problem)
+            continue
+        if student.pk in children:
+            row.needs_consent = True
+            row.problems.append(
+                _(
+                    "%(student)s is under 13: a parent or guardian must agree before they can take part. "
+                    "Importing e-mails their guardian; enroll them once the guardian agrees."
+                )
+                % {"student": student}
+            )
 
 
 def enroll_rows(
-    *, cohort: Cohort, report: CsvReport, actor: Any, request: HttpRequest | None = None
+    *, cohort: Cohort, report: CsvReport, actor: User, request: HttpRequest | None = None
 ) -> list[Participant]:
-    """Enroll the valid rows of a checked CSV as mentees (source: bulk). One audit row for the import."""
-    students = [row.student for row in report.valid_rows if row.student is not None]
+    """Enroll the valid rows of a checked CSV as mentees (source: bulk). One audit row for the import.
+
+    The rules are checked again here, on fresh rows, since the file may have been checked a while ago:
+    a row that breaks one now joins the problem rows with its reason and is not enrolled. The guardians
+    of each under-13 without consent are asked (once while a request is live), and the row's problem
+    then says what happened. A withdrawn mentee is enrolled again; a grade the school had not recorded
+    is recorded on the student's membership.
+    """
+    program = cohort.program
+    valid = report.valid_rows
+    fresh = User.objects.prefetch_related("memberships").in_bulk(
+        [row.student.pk for row in valid if row.student is not None]
+    )
+    for row in valid:
+        assert row.student is not None  # noqa: S101 (valid rows have a student)
+        row.student = fresh.get(row.student.pk)
+        if row.student is None:
+            row.problems.append(_("This student account no longer exists."))
+    _check_rules(program, cohort, valid)
+    for row in report.consent_rows:
+        if row.student is not None and not row.consent_requested:
+            # Outside the import's transaction: the request (and its e-mail) stands on its own.
+            message = child_consent_gate(program=program, student=row.student, actor=actor, request=request)
+            row.consent_requested = True
+            row.problems = [message] if message else row.problems
+    rows = report.valid_rows
+    new_students = [row.student for row in rows if row.student is not None and not row.rejoins]
     with transaction.atomic():
         # ignore_conflicts: someone enrolled in the meantime stays enrolled once.
         Participant.objects.bulk_create(
@@ -288,25 +435,64 @@ def enroll_rows(
                 Participant(
                     cohort=cohort, user=student, role=ParticipantRole.MENTEE, source=Participant.Source.BULK
                 )
-                for student in students
+                for student in new_students
             ],
             ignore_conflicts=True,
         )
         participants = list(
             Participant.objects.filter(
-                cohort=cohort, role=ParticipantRole.MENTEE, user__in=students, source=Participant.Source.BULK
+                cohort=cohort,
+                role=ParticipantRole.MENTEE,
+                user__in=new_students,
+                source=Participant.Source.BULK,
+                status=Participant.Status.ENROLLED,
             )
         )
+        for participant in Participant.objects.filter(
+            cohort=cohort,
+            role=ParticipantRole.MENTEE,
+            status=Participant.Status.WITHDRAWN,
+            user__in=[row.student for row in rows if row.rejoins],
+        ).select_related("cohort__program"):
+            participants.append(
+                set_participant_status(
+                    participant=participant,
+                    status=Participant.Status.ENROLLED,
+                    actor=actor,
+                    reason=str(Participant.Source.BULK.label),
+                    request=request,
+                )
+            )
+        grades = _record_grades(program, [row for row in rows if row.records_grade])
         record_audit(
             action="enrollment.bulk_imported",
             actor=actor,
             target=cohort,
-            organization_id=cohort.program.organization_id,
+            organization_id=program.organization_id,
             detail={
-                "enrolled": len(students),
+                "enrolled": len(participants),
                 "skipped_lines": [row.line for row in report.problem_rows],
-                "students": [student.pk for student in students],
+                "consent_requested_lines": [row.line for row in report.consent_rows],
+                "students": [participant.user_id for participant in participants],
+                "grades_recorded": grades,
             },
             request=request,
         )
     return participants
+
+
+def _record_grades(program: Program, rows: list[CsvRow]) -> dict[str, int]:
+    """Store the file's grade on each student's membership where the school had none; {user id: grade}."""
+    school_ids = set(program.school_ids())
+    changed: list[Membership] = []
+    recorded: dict[str, int] = {}
+    for row in rows:
+        if row.student is None or row.grade is None:
+            continue
+        membership = _student_memberships(row.student, school_ids)[0]
+        membership.grade = row.grade
+        membership.updated = timezone.now()  # bulk_update skips auto_now
+        changed.append(membership)
+        recorded[str(row.student.pk)] = row.grade
+    Membership.objects.bulk_update(changed, ["grade", "updated"])
+    return recorded

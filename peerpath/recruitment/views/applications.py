@@ -15,12 +15,10 @@ from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.core import policy
 from peerpath.core.roles import STAFF_ROLES, Role
 from peerpath.programs.models import Cohort, ParticipantRole, Program
-from peerpath.programs.queries.programs import eligibility_problem
 from peerpath.recruitment.forms.applications import ApplicationForm, NominationForm, QuestionForm, StatusForm
 from peerpath.recruitment.models import Application, Question
 from peerpath.recruitment.queries import applications as queries
 from peerpath.recruitment.services import applications as services
-from peerpath.recruitment.services.consent import child_consent_gate
 
 APPLICATION_RELATED = ("cohort", "cohort__program", "applicant")
 
@@ -147,11 +145,14 @@ def application_apply(request: AuthenticatedHttpRequest, cohort_pk: int, role: s
     program = cohort.program
     questions = queries.form_questions(program, role)
     context: dict[str, Any] = {"cohort": cohort, "program": program, "role": role}
-    blocked = eligibility_problem(program, request.user) or child_consent_gate(
-        program=program, student=request.user, request=request
-    )
-    if blocked:
-        context.update(problem=blocked, blocked=True)
+    try:
+        # The service holds the rules (and applies them again on submit); asking first spares the
+        # student a form they cannot send, and starts an under-13's consent request on the first visit.
+        services.check_can_take_part(
+            cohort=cohort, person=request.user, role=role, actor=request.user, request=request
+        )
+    except services.RecruitmentError as error:
+        context.update(problem=str(error), blocked=True)
         return render(request, "recruitment/apply.html", context)
     if request.method == "POST":
         form = ApplicationForm(request.POST, questions=questions, program=program)
@@ -173,7 +174,7 @@ def application_apply(request: AuthenticatedHttpRequest, cohort_pk: int, role: s
             except services.ApplicationsClosed as error:
                 context.update(problem=str(error), closed=True)
                 return render(request, "recruitment/apply.html", context)
-            except services.NotEligible as error:
+            except services.RecruitmentError as error:  # a rule: grades, consent, one role per cohort
                 context.update(problem=str(error), blocked=True)
                 return render(request, "recruitment/apply.html", context)
             messages.success(request, _("Thank you! Your application has been received."))
@@ -287,7 +288,7 @@ def application_set_status(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
                 actor=request.user,
                 request=request,
             )
-        except services.IllegalTransition as error:
+        except services.RecruitmentError as error:  # an illegal move, or one role per cohort
             form.add_error("status", str(error))
         else:
             status = application.get_status_display().lower()

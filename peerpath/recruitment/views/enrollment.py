@@ -11,19 +11,19 @@ from django.views.decorators.http import require_POST
 from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.core import policy
 from peerpath.programs.models import Participant, ParticipantRole, Program
-from peerpath.programs.queries.programs import eligibility_problem
 from peerpath.recruitment.forms.enrollment import EnrollmentCsvForm, ReferralForm
 from peerpath.recruitment.queries.consent import awaits_guardian_consent
 from peerpath.recruitment.services.applications import refer_mentee
-from peerpath.recruitment.services.consent import child_consent_gate
 from peerpath.recruitment.services.enrollment import (
     CSV_HEADER,
-    EnrollmentError,
+    AlreadyEnrolled,
+    CsvReport,
     enroll_rows,
     is_student_of,
     sign_up_mentee,
     validate_enrollment_csv,
 )
+from peerpath.recruitment.services.participation import RecruitmentError
 
 
 def _get_program(request: AuthenticatedHttpRequest, program_pk: int, action: str) -> Program:
@@ -60,21 +60,15 @@ def enrollment_join(request: AuthenticatedHttpRequest, program_pk: int) -> HttpR
 def enrollment_signup(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResponse:
     program = _get_program(request, program_pk, "view")
     cohort = program.current_cohort()
-    if cohort is None or not is_student_of(request.user, program):
-        messages.error(
-            request, _("Only students of %(school)s can sign up.") % {"school": program.organization}
-        )
-        return redirect("enrollment_join", program_pk=program.pk)
-    blocked = eligibility_problem(program, request.user) or child_consent_gate(
-        program=program, student=request.user, request=request
-    )
-    if blocked:
-        messages.error(request, blocked)
+    if cohort is None:
+        messages.error(request, _("This program has no cohort to join yet."))
         return redirect("enrollment_join", program_pk=program.pk)
     try:
         sign_up_mentee(cohort=cohort, student=request.user, request=request)
-    except EnrollmentError:
+    except AlreadyEnrolled:
         messages.info(request, _("You are already signed up for %(cohort)s.") % {"cohort": cohort})
+    except RecruitmentError as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, _("You are signed up as a mentee in %(program)s.") % {"program": program})
     return redirect("enrollment_join", program_pk=program.pk)
@@ -95,7 +89,7 @@ def enrollment_refer(request: AuthenticatedHttpRequest, program_pk: int) -> Http
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
-        except EnrollmentError as error:
+        except RecruitmentError as error:
             form.add_error("student", str(error))
         else:
             messages.success(
@@ -128,21 +122,14 @@ def enrollment_csv(request: AuthenticatedHttpRequest, program_pk: int) -> HttpRe
                         "Nothing was imported. Fix the lines with problems and upload the file again, "
                         "or tick the box to import the valid rows only."
                     )
-                elif not report.valid_rows:
+                elif not report.importable:
                     import_error = _("Nothing to import: no line is valid.")
                 else:
+                    checked = {row.line for row in report.valid_rows}
                     participants = enroll_rows(
                         cohort=cohort, report=report, actor=request.user, request=request
                     )
-                    messages.success(
-                        request,
-                        ngettext(
-                            "%(count)d student enrolled as a mentee.",
-                            "%(count)d students enrolled as mentees.",
-                            len(participants),
-                        )
-                        % {"count": len(participants)},
-                    )
+                    _report_import(request, report, participants, checked)
                     return redirect("participant_list", program_pk=program.pk)
             # Keep the content in the page so that the next submit needs no new upload.
             form = EnrollmentCsvForm(initial={"content": text, "import_valid_only": skip_problems})
@@ -158,3 +145,28 @@ def enrollment_csv(request: AuthenticatedHttpRequest, program_pk: int) -> HttpRe
             "header": ",".join(CSV_HEADER),
         },
     )
+
+
+def _report_import(
+    request: AuthenticatedHttpRequest, report: CsvReport, participants: list[Participant], checked: set[int]
+) -> None:
+    """What the import did; each line it did not enroll: consent asked, or refused since the check."""
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d student enrolled as a mentee.",
+            "%(count)d students enrolled as mentees.",
+            len(participants),
+        )
+        % {"count": len(participants)},
+    )
+    for row in report.consent_rows:
+        messages.info(
+            request, _("Line %(line)d: %(problem)s") % {"line": row.line, "problem": " ".join(row.problems)}
+        )
+    for row in report.problem_rows:
+        if row.line in checked:  # valid at the check, refused at the import (someone changed something)
+            messages.warning(
+                request,
+                _("Line %(line)d: %(problem)s") % {"line": row.line, "problem": " ".join(row.problems)},
+            )
