@@ -318,8 +318,10 @@ def _load_program_pool(
     cohort = program.current_cohort()
     assert cohort is not None  # noqa: S101 - the programs demo made one
     rng = random.Random(style.seed)  # noqa: S311 - demo data, not security
+    people = {user.pk for user in [*mentors, *mentees]}
+    people |= set(Participant.objects.filter(cohort=cohort).values_list("user_id", flat=True))
     memberships = Membership.objects.filter(
-        role=Role.STUDENT, user__in=[*mentors, *mentees], organization_id__in=program.school_ids()
+        role=Role.STUDENT, user_id__in=people, organization_id__in=program.school_ids()
     ).select_related("organization")
     school_of = {m.user_id: m.organization for m in memberships}
     grade_of = {m.user_id: m.grade or 0 for m in memberships}
@@ -330,10 +332,8 @@ def _load_program_pool(
         participant = _clear_mentor(program, cohort, student, school_of[student.pk], modules, today, now)
         subjects = _tutor_subjects(rng, grade_of[student.pk], program.subjects) if tutoring else None
         profile = _pool_profile(rng, style, mentor=True, subjects=subjects, spanish=number % 4 == 0)
-        # A few mentors take one more or one fewer than the program's group size.
-        profile["capacity"] = {0: program.mentor_capacity + 1, 1: program.mentor_capacity - 1}.get(number)
-        if not (group or tutoring):
-            profile["capacity"] = None
+        if group or tutoring:  # two mentors take one more or one fewer than the program's group size
+            profile["capacity"] = {0: program.mentor_capacity + 1, 1: program.mentor_capacity - 1}.get(number)
         Profile.objects.get_or_create(participant=participant, defaults=profile)
     for number, student in enumerate(mentees):
         Participant.objects.get_or_create(
@@ -352,8 +352,7 @@ def _load_program_pool(
         .order_by("user__username")
     )
     for participant in enrolled:
-        grade = grade_of.get(participant.user_id) or _grade(participant)
-        subjects = _tutee_subjects(rng, grade) if tutoring else None
+        subjects = _tutee_subjects(rng, grade_of.get(participant.user_id, 9)) if tutoring else None
         spanish = bool(mentees) and participant.user_id == mentees[0].pk
         Profile.objects.get_or_create(
             participant=participant,
@@ -366,11 +365,6 @@ def _load_program_pool(
         )
     first = MatchRound.objects.filter(cohort=cohort).order_by("number").first()
     return first or services.start_round(cohort=cohort, actor=alice)
-
-
-def _grade(participant: Participant) -> int:
-    membership = Membership.objects.filter(user_id=participant.user_id, role=Role.STUDENT).first()
-    return (membership.grade if membership else None) or 9
 
 
 @transaction.atomic
