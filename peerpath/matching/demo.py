@@ -1,6 +1,8 @@
 """Demo matching data: a real-sized pool for Lincoln Peer Mentors (the demo's largest program) with
 profiles, an interest vocabulary, a few requests and an avoid, a guardian's language preference, and one
-round ready for review. Safe to run again: it only adds what is missing."""
+round ready for review; and for each of the other three programs (group, cross-age, peer tutoring)
+cleared mentors, mentees with profiles and a first round that shows the model at work. Safe to run
+again: it only adds what is missing."""
 
 import datetime
 import random
@@ -70,7 +72,7 @@ CIRCLES = PoolStyle(
     spanish=0.3,
     mentor_about=(
         "I run a lunch study circle: we plan the week's homework and quiz each other. Ask me about {a}.",
-        "Junior who loves {a}. My circle starts every session with a ten-minute plan for the week.",
+        "I love {a}. My circle starts every session with a ten-minute plan for the week.",
         "I used to leave everything to the last night. Now I help others with {g}.",
     ),
     mentee_about=(
@@ -86,7 +88,7 @@ BRIDGE = PoolStyle(
     spanish=0.4,
     mentor_about=(
         "I went to Jefferson too. Happy to talk about {a} and what ninth grade is really like.",
-        "Senior, into {a} and {b}. I remember how big Lincoln felt on the first day.",
+        "Into {a} and {b}. I remember how big Lincoln felt on my first day.",
         "I can help with {g}: I changed schools twice before high school.",
     ),
     mentee_about=(
@@ -284,8 +286,9 @@ def _other_pools(lincoln: Organization, jefferson: Organization) -> dict[str, tu
     demo's applicants and six mentees each. Juniors and seniors the other pools left free lead the study
     circles and mentor in the Bridge; the math tutors are some of those and a few Peer Mentors; two
     sophomores applied to the Bridge, where the grade rule keeps them out. Freshmen and sophomores the
-    Peer Mentors pool left free join a study circle; a dozen of the Peer Mentors mentees also get math
-    tutoring; six more Jefferson eighth graders join the Bridge."""
+    Peer Mentors pool left free join a study circle, with six of the Peer Mentors mentees: more than the
+    circles have places. A dozen other Peer Mentors mentees also get math tutoring; six more Jefferson
+    eighth graders join the Bridge."""
     older = _students(lincoln, {11, 12})
     freshmen = _students(lincoln, {9})
     enrolled = {user.pk for user in freshmen[:24]}
@@ -298,7 +301,10 @@ def _other_pools(lincoln: Organization, jefferson: Organization) -> dict[str, tu
     )
     sophomores = [user for user in rest if user.pk in grade_ten][:4]
     return {
-        "study-circles": (older[80:86], freshmen[12:18] + [u for u in rest if u not in sophomores]),
+        "study-circles": (
+            older[80:86],
+            freshmen[12:18] + [u for u in rest if u not in sophomores] + peer_mentees[2::5][:6],
+        ),
         "bridge": (older[86:96] + sophomores[:2], _students(jefferson, {8})[6:12]),
         "math-tutoring": (older[96:] + older[40:45] + sophomores[2:], peer_mentees[::5][:12]),
     }
