@@ -4,7 +4,9 @@ Deterministic (seeded) and idempotent: running it again updates the same rows in
 """
 
 import datetime
+import functools
 import random
+import zlib
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
@@ -162,6 +164,57 @@ LAST_NAMES = [
     "Zhang",
 ]
 
+# Guardians' first names (a guardian shares the child's last name).
+GUARDIAN_FIRST_NAMES = [
+    "Adriana",
+    "Ahmed",
+    "Alma",
+    "Amy",
+    "Anil",
+    "Beatriz",
+    "Brian",
+    "Carmen",
+    "Claudia",
+    "David",
+    "Denise",
+    "Eduardo",
+    "Elizabeth",
+    "Fernando",
+    "Gloria",
+    "Hiroshi",
+    "Hoa",
+    "Ifeoma",
+    "James",
+    "Jennifer",
+    "Jorge",
+    "Karen",
+    "Kevin",
+    "Lakshmi",
+    "Laura",
+    "Linh",
+    "Lorena",
+    "Marisol",
+    "Mark",
+    "Michelle",
+    "Min-jun",
+    "Monica",
+    "Nasser",
+    "Patricia",
+    "Ramon",
+    "Rebecca",
+    "Ricardo",
+    "Robert",
+    "Rukhsana",
+    "Sandra",
+    "Sergio",
+    "Sunita",
+    "Teresa",
+    "Thomas",
+    "Veronica",
+    "Wei",
+    "Yolanda",
+]
+
 # username, first, last, organization slug, role
 STAFF = [
     ("grace", "Grace", "Okafor", "riverside", Role.ADMIN),
@@ -184,6 +237,36 @@ class DemoSummary:
     staff: int = 0
     guardians: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
+
+
+@functools.cache
+def demo_password_hash() -> str:
+    """One hash of the demo password for every demo account: hashing is slow on purpose (about a second
+    each on a busy machine), so hashing per account would take minutes."""
+    return make_password(DEMO_PASSWORD)
+
+
+def demo_guardian(student: User, school: Organization) -> User:
+    """The guardian `guardian-<student>` of a demo student, with a real name (the child's last name and a
+    first name fixed by the username), a guardian membership of `school` and the link to the child.
+    Renames a guardian an older demo called "Parent of <child>"."""
+    username = f"guardian-{student.username}"
+    first = GUARDIAN_FIRST_NAMES[zlib.crc32(username.encode()) % len(GUARDIAN_FIRST_NAMES)]
+    guardian, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first,
+            "last_name": student.last_name,
+            "email": f"{username}@example.net",
+            "password": demo_password_hash(),
+        },
+    )
+    if not created and guardian.first_name == "Parent of":
+        guardian.first_name, guardian.last_name = first, student.last_name
+        guardian.save(update_fields=["first_name", "last_name"])
+    Membership.objects.get_or_create(user=guardian, organization=school, role=Role.GUARDIAN)
+    GuardianLink.objects.get_or_create(guardian=guardian, student=student, defaults={"organization": school})
+    return guardian
 
 
 def birthday_for_grade(grade: int, rng: random.Random, today: datetime.date) -> datetime.date:
@@ -228,8 +311,7 @@ def _member(user: User, organization: Organization, role: str, grade: int | None
 def load_demo(today: datetime.date | None = None) -> DemoSummary:
     today = today or datetime.date.today()
     rng = random.Random(SEED)
-    # One hash for everyone: hashing 300 passwords one by one would take minutes.
-    password_hash = make_password(DEMO_PASSWORD)
+    password_hash = demo_password_hash()
     summary = DemoSummary()
 
     district, _ = Organization.objects.update_or_create(
@@ -303,6 +385,13 @@ def load_demo(today: datetime.date | None = None) -> DemoSummary:
             made.append(student)
         students_by_school[slug] = made
         summary.students += len(made)
+        grades = GRADES[slug]
+        summary.logins.append(
+            (
+                f"{made[0].username}–{made[-1].username}",
+                f"Students (grades {grades[0]}–{grades[-1]}), {school.name}",
+            )
+        )
 
     # A few more guardians, each linked to one student of the school.
     for index, slug in enumerate(["lincoln-high"] * 3 + ["jefferson-middle"] * 3):

@@ -5,13 +5,12 @@ loader, not a user action): no e-mails go out and the audit trail is not filled 
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from peerpath.accounts.demo import DEMO_PASSWORD
+from peerpath.accounts.demo import demo_guardian, demo_password_hash
 from peerpath.accounts.models import GuardianLink, Membership, Organization, User
 from peerpath.core.roles import Role
 from peerpath.programs.models import (
@@ -94,7 +93,8 @@ PROGRAMS = [
         "bridge",
         "Jefferson–Lincoln Bridge",
         Program.Model.CROSS_AGE,
-        "Lincoln students mentor Jefferson Middle eighth graders as they prepare for high school.",
+        "Lincoln juniors and seniors mentor Jefferson Middle eighth graders as they prepare for high "
+        "school, meeting after school at Jefferson.",
         grade_gap=3,
         partner="jefferson-middle",
     ),
@@ -103,9 +103,19 @@ PROGRAMS = [
         "Math Peer Tutoring",
         Program.Model.PEER_TUTORING,
         "Students strong in a math course tutor classmates twice a week in the library.",
+        capacity=2,
         subjects=("Algebra I", "Geometry", "Algebra II", "Precalculus"),
     ),
 ]
+
+
+@dataclass
+class ProgramsSummary:
+    programs: int
+    # Participant ids of the mentors approved here (bob and the applicants at every stage): the training
+    # demo gives these their stages of training, and no one else.
+    mentors: list[int] = field(default_factory=list)
+    logins: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _students(school: Organization, grades: set[int]) -> list[User]:
@@ -118,7 +128,7 @@ def _students(school: Organization, grades: set[int]) -> list[User]:
 
 
 @transaction.atomic
-def load_demo_programs(today: datetime.date | None = None) -> int:
+def load_demo_programs(today: datetime.date | None = None) -> ProgramsSummary:
     today = today or timezone.localdate()
     now = timezone.now()
     lincoln = Organization.objects.get(slug="lincoln-high")
@@ -127,6 +137,7 @@ def load_demo_programs(today: datetime.date | None = None) -> int:
     year_start = datetime.date(today.year if today.month >= 8 else today.year - 1, 9, 1)
     mentors = _students(lincoln, {11, 12})
     mentees = _students(lincoln, {9})
+    summary = ProgramsSummary(programs=len(PROGRAMS))
 
     for index, spec in enumerate(PROGRAMS):
         program, _ = Program.objects.update_or_create(
@@ -225,10 +236,16 @@ def load_demo_programs(today: datetime.date | None = None) -> int:
                 "capacity": 30,
             },
         )
-        _load_applicants(
+        summary.mentors += _load_applicants(
             program, cohort, criteria, mentors[index * 10 : index * 10 + len(STAGES)], alice, today
         )
-        for number, mentee in enumerate(mentees[index * 6 : index * 6 + 6]):
+        # The Bridge's mentees are the partner school's eighth graders; the others take Lincoln freshmen.
+        enrolled = (
+            _students(Organization.objects.get(slug=spec.partner), {8})[:6]
+            if spec.partner
+            else mentees[index * 6 : index * 6 + 6]
+        )
+        for number, mentee in enumerate(enrolled):
             Participant.objects.get_or_create(
                 cohort=cohort,
                 user=mentee,
@@ -237,34 +254,35 @@ def load_demo_programs(today: datetime.date | None = None) -> int:
                     "source": Participant.Source.REFERRAL if number % 2 else Participant.Source.SELF_SIGNUP
                 },
             )
-    _load_personas(lincoln, alice, today)
+    summary.mentors.append(_load_personas(lincoln, alice, today))
     _load_guardian_consents(lincoln)
-    return len(PROGRAMS)
+    summary.logins = [
+        ("paul", "Guardian of bob"),
+        ("guardian-<login>", "the guardian of each minor taking part, e.g. guardian-lincoln016"),
+    ]
+    return summary
 
 
 def _load_guardian_consents(school: Organization) -> None:
-    """Most minors taking part have a guardian who consented; every fifth is still waiting."""
-    password_hash = make_password(DEMO_PASSWORD)
-    participants = Participant.objects.filter(cohort__program__organization=school).select_related(
-        "user", "cohort__program"
+    """Most minors taking part have a guardian who consented; every fifth is still waiting. A partner
+    school's student has a guardian there (and comes last, so the school's own keep their answers)."""
+    schools = dict(
+        Membership.objects.filter(
+            role=Role.STUDENT, user__participations__cohort__program__organization=school
+        ).values_list("user_id", "organization")
     )
-    for number, participant in enumerate(participants.order_by("user__username", "cohort_id")):
+    organizations = {org.pk: org for org in Organization.objects.filter(pk__in=set(schools.values()))}
+    participants = sorted(
+        Participant.objects.filter(cohort__program__organization=school).select_related(
+            "user", "cohort__program"
+        ),
+        key=lambda p: (schools.get(p.user_id, school.pk) != school.pk, p.user.username, p.cohort_id),
+    )
+    for number, participant in enumerate(participants):
         student = participant.user
         if not student.is_minor or student.username in {"bob", "carol"}:
             continue
-        guardian, _ = User.objects.get_or_create(
-            username=f"guardian-{student.username}",
-            defaults={
-                "first_name": "Parent of",
-                "last_name": student.first_name,
-                "email": f"guardian-{student.username}@example.net",
-                "password": password_hash,
-            },
-        )
-        Membership.objects.get_or_create(user=guardian, organization=school, role=Role.GUARDIAN)
-        GuardianLink.objects.get_or_create(
-            guardian=guardian, student=student, defaults={"organization": school}
-        )
+        guardian = demo_guardian(student, organizations.get(schools.get(student.pk, school.pk), school))
         given = number % 5 != 4
         Consent.objects.get_or_create(
             program=participant.cohort.program,
@@ -287,8 +305,10 @@ def _load_applicants(
     students: list[User],
     coordinator: User,
     today: datetime.date,
-) -> None:
+) -> list[int]:
+    """Applicants at every stage; returns the participant ids of those approved."""
     now = timezone.now()
+    approved: list[int] = []
     for number, (student, status) in enumerate(zip(students, STAGES, strict=False)):
         application, _ = Application.objects.update_or_create(
             cohort=cohort,
@@ -301,6 +321,11 @@ def _load_applicants(
                 "goals": [GOALS[number % len(GOALS)]],
                 "languages": LANGUAGES[number % len(LANGUAGES)],
                 "availability": [f"{day}-lunch" for day in ("mon", "wed", "fri")[: 1 + number % 3]],
+                # Tutors offer the courses they are strong in.
+                "subjects": [
+                    {"subject": subject, "level": "strong"}
+                    for subject in program.subjects[number % 2 : number % 2 + 2]
+                ],
                 "about": "I like helping younger students find their way around.",
                 "answers": {},
             },
@@ -337,7 +362,8 @@ def _load_applicants(
                 },
             )
         if status == Status.APPROVED:
-            Participant.objects.get_or_create(cohort=cohort, user=student, role="mentor")
+            participant, _ = Participant.objects.get_or_create(cohort=cohort, user=student, role="mentor")
+            approved.append(participant.pk)
             # One approved mentor per program has an expired check: it shows on the attention list.
             expired = number == STAGES.index(Status.APPROVED)
             BackgroundCheck.objects.update_or_create(
@@ -352,10 +378,12 @@ def _load_applicants(
                     else today + datetime.timedelta(days=345),
                 },
             )
+    return approved
 
 
-def _load_personas(lincoln: Organization, alice: User, today: datetime.date) -> None:
-    """bob is an approved, screened mentor; carol a mentee whose guardian erin has consented."""
+def _load_personas(lincoln: Organization, alice: User, today: datetime.date) -> int:
+    """bob is an approved, screened mentor; carol a mentee whose guardian erin has consented. Returns
+    bob's participant id."""
     program = Program.objects.get(organization=lincoln, slug="peer-mentors")
     cohort = program.cohorts.order_by("-starts_on")[0]
     bob, carol, erin = (User.objects.get(username=name) for name in ("bob", "carol", "erin"))
@@ -374,7 +402,7 @@ def _load_personas(lincoln: Organization, alice: User, today: datetime.date) -> 
             "interests": ["robotics", "music"],
         },
     )
-    Participant.objects.get_or_create(cohort=cohort, user=bob, role="mentor")
+    bob_participant, _ = Participant.objects.get_or_create(cohort=cohort, user=bob, role="mentor")
     BackgroundCheck.objects.update_or_create(
         organization=lincoln,
         person=bob,
@@ -392,7 +420,7 @@ def _load_personas(lincoln: Organization, alice: User, today: datetime.date) -> 
             "first_name": "Paul",
             "last_name": "Nguyen",
             "email": "paul.nguyen@example.net",
-            "password": make_password(DEMO_PASSWORD),
+            "password": demo_password_hash(),
         },
     )
     Membership.objects.get_or_create(user=paul, organization=lincoln, role=Role.GUARDIAN)
@@ -423,3 +451,4 @@ def _load_personas(lincoln: Organization, alice: User, today: datetime.date) -> 
             "answered_at": timezone.now(),
         },
     )
+    return bob_participant.pk

@@ -7,7 +7,7 @@ matches, which go from proposed to active through `set_match_status` as the doma
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -139,7 +139,12 @@ def _give_training(person: User, modules: list[Module], stage: str, now: datetim
 
 
 @transaction.atomic
-def load_demo_training(now: datetime.datetime | None = None) -> TrainingSummary:
+def load_demo_training(
+    now: datetime.datetime | None = None, *, mentors: Collection[int] | None = None
+) -> TrainingSummary:
+    """`mentors`: the participant ids to give a stage of training (the programs demo's approved
+    mentors); by default every enrolled mentor. The matching pools train their own mentors, so leaving
+    them out keeps every run giving the same stages to the same people."""
     now = now or timezone.now()
     lincoln = Organization.objects.get(slug="lincoln-high")
     modules = _ensure_modules(lincoln)
@@ -158,19 +163,19 @@ def load_demo_training(now: datetime.datetime | None = None) -> TrainingSummary:
                 defaults={"due_on": training_phase.ends_on if training_phase else None},
             )
 
-    mentors = (
-        Participant.objects.filter(
-            cohort__program__in=programs, role=ParticipantRole.MENTOR, status=Participant.Status.ENROLLED
-        )
-        .select_related("user", "cohort__program")
-        .order_by("cohort__program_id", "user__username")
+    staged = Participant.objects.filter(
+        cohort__program__in=programs, role=ParticipantRole.MENTOR, status=Participant.Status.ENROLLED
     )
+    if mentors is not None:
+        staged = staged.filter(pk__in=list(mentors))
     peer_mentors = next(program for program in programs if program.slug == "peer-mentors")
     trained: set[int] = set()
     others = 0
     matched: list[Participant] = []
     pairs: list[tuple[int, User, User]] = []
-    for participant in mentors:
+    for participant in staged.select_related("user", "cohort__program").order_by(
+        "cohort__program_id", "user__username"
+    ):
         person = participant.user
         if person.pk in trained:
             continue  # a mentor of two programs keeps the stage of the first

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from peerpath.accounts.models import GuardianLink, Membership, Organization, User
 from peerpath.core.roles import STAFF_ROLES, Role
 from peerpath.matching.eligibility import matchability
+from peerpath.matching.models import MatchRound, Profile, Proposal
 from peerpath.programs.models import Participant, Program
-from peerpath.recruitment.models import Application
+from peerpath.recruitment.models import Application, Consent
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,10 +19,22 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.django_db
 @pytest.mark.slow
 def test_load_demo_builds_riverside_and_is_idempotent(capsys):
+    models = [
+        User,
+        Membership,
+        GuardianLink,
+        Participant,
+        Application,
+        Consent,
+        Profile,
+        MatchRound,
+        Proposal,
+    ]
     call_command("load_demo")
-    counts = (User.objects.count(), Membership.objects.count(), GuardianLink.objects.count())
+    counts = [model.objects.count() for model in models]
     call_command("load_demo")
-    assert (User.objects.count(), Membership.objects.count(), GuardianLink.objects.count()) == counts
+    assert [model.objects.count() for model in models] == counts
+    assert MatchRound.objects.count() == 4  # round 1 of each program, once
     assert set(Organization.objects.values_list("slug", flat=True)) == {
         "riverside",
         "lincoln-high",
@@ -48,6 +61,17 @@ def test_load_demo_builds_riverside_and_is_idempotent(capsys):
     output = capsys.readouterr().out
     assert "alice" in output
     assert "peerpath-demo" in output
+    assert "lincoln001–lincoln198" in output
+    assert "jefferson001–jefferson100" in output
+    assert "paul " in output
+    # Guardians have names of their own: a first name, and their child's last name.
+    links = GuardianLink.objects.filter(guardian__username__startswith="guardian-").select_related(
+        "guardian", "student"
+    )
+    assert links.count() > 50
+    assert not User.objects.filter(first_name__startswith="Parent").exists()
+    assert all(link.guardian.last_name == link.student.last_name for link in links)
+    assert len({link.guardian.first_name for link in links}) > 20
 
 
 def deploy_check(**env: str) -> subprocess.CompletedProcess:

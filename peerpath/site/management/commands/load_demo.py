@@ -14,16 +14,20 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         summary = load_demo()
         programs = load_demo_programs()
-        training = load_demo_training()
+        training = load_demo_training(mentors=programs.mentors)
         matches = load_demo_matches(training.pairs, coordinator=User.objects.get(username="alice"))
         matching = load_demo_matching()
         self.stdout.write(
             f"Demo ready: {summary.organizations} organizations, {summary.students} students, "
-            f"{summary.staff} staff, {summary.guardians} guardians, {programs} programs, "
+            f"{summary.staff} staff, {summary.guardians} guardians, {programs.programs} programs, "
             f"{training.modules} training modules, {matches} active matches, "
             f"a matching pool of {matching.mentors} mentors and {matching.mentees} mentees "
             f"with {matching.rounds} round(s) to review."
         )
+        for name, pairs, mentors in matching.other_rounds:
+            self.stdout.write(f"{name}: round 1 proposes {pairs} pairs with {mentors} mentors.")
+        logins = [*summary.logins, *programs.logins]
+        width = max(len(username) for username, _description in logins)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username, description in summary.logins:
-            self.stdout.write(f"  {username:<8} {description}")
+        for username, description in logins:
+            self.stdout.write(f"  {username:<{width}}  {description}")
