@@ -11,6 +11,7 @@ import statistics
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
@@ -141,7 +142,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--goal-ms", type=float, default=100.0, help="median to flag pages above")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         repeat, limit, goal = int(options["repeat"]), int(options["limit"]), float(options["goal_ms"])
         per_page = int(options["per_page"])
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
