@@ -105,6 +105,8 @@ TEMPLATES = [
         },
     },
 ]
+# Escapes every form field's help text, which Django's form templates print unescaped.
+FORM_RENDERER = "peerpath.core.forms.FormRenderer"
 
 # SQLite is the embedded default; DATABASE_URL=postgres://... switches to PostgreSQL.
 DATABASES = {
