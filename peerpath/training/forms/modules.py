@@ -109,6 +109,7 @@ class LessonForm(forms.Form):
     body_html = forms.CharField(
         label=_("Text"),
         required=False,
+        max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
             "Paragraphs, bold, italics, lists, links, headings (h3, h4) and quotes are kept; "
