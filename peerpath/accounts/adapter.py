@@ -10,6 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import User
@@ -31,6 +32,22 @@ def _address_failures_key(address: str) -> str:
     if isinstance(ip, ipaddress.IPv6Address):
         return f"login-failures:{ipaddress.IPv6Network(f'{ip}/64', strict=False)}"
     return f"login-failures:{ip}"
+
+
+# A browser that has signed in to an account before keeps signing in to it while its network address is
+# over the limit: a school's own students are not shut out by someone failing on purpose from inside it.
+# The cookie holds one keyed hash per account (no ids), the last few accounts of a shared computer.
+KNOWN_BROWSER_COOKIE = "peerpath_known"
+KNOWN_BROWSER_ACCOUNTS = 20
+KNOWN_BROWSER_MAX_AGE = 365 * 24 * 60 * 60
+
+
+def _known_browser_token(user_pk: int) -> str:
+    return salted_hmac("peerpath.accounts.known-browser", str(user_pk), algorithm="sha256").hexdigest()[:32]
+
+
+def _known_browser_tokens(request: HttpRequest) -> list[str]:
+    return request.COOKIES.get(KNOWN_BROWSER_COOKIE, "").split(".")[:KNOWN_BROWSER_ACCOUNTS]
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -62,7 +79,9 @@ class AccountAdapter(DefaultAccountAdapter):
         # per-account lockout. The limit counts failures only, so a class signing in together is not
         # slowed; it is set high because a whole school shares one address.
         key = _address_failures_key(self.get_client_ip(request))
-        if cache.get(key, 0) >= settings.LOGIN_FAILURES_PER_ADDRESS:
+        if cache.get(key, 0) >= settings.LOGIN_FAILURES_PER_ADDRESS and not self._known_browser(
+            request, credentials
+        ):
             self._audit_failure("login.address_limited", request, credentials, reason="too many failures")
             raise ValidationError(
                 _(
@@ -77,6 +96,24 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             self._audit_failure("login.locked", request, credentials, reason="too many failed attempts")
             raise
+
+    def _known_browser(self, request: HttpRequest, credentials: dict[str, Any]) -> bool:
+        user = user_by_login(_login_name(credentials))
+        return user is not None and _known_browser_token(user.pk) in _known_browser_tokens(request)
+
+    def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> HttpResponse:
+        response = super().post_login(request, user, **kwargs)
+        token = _known_browser_token(user.pk)
+        tokens = [token, *(t for t in _known_browser_tokens(request) if t and t != token)]
+        response.set_cookie(
+            KNOWN_BROWSER_COOKIE,
+            ".".join(tokens[:KNOWN_BROWSER_ACCOUNTS]),
+            max_age=KNOWN_BROWSER_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         super().authentication_failed(request, **credentials)

@@ -8,6 +8,7 @@ import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from peerpath.core.models import AuditEntry
@@ -284,3 +285,24 @@ def test_a_class_with_a_typo_each_signs_in_from_one_address(client, lincoln):
         assert response.status_code == 302, student.username
         client.post(reverse("account_logout"))
     assert AuditEntry.objects.filter(action="login.succeeded").count() == 35
+
+
+def test_a_browser_that_signed_in_before_still_signs_in_while_its_address_is_limited(
+    client, lincoln, settings
+):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 3
+    student = member(lincoln, Role.STUDENT, username="regular")
+    client.post(LOGIN, {"login": student.username, "password": PASSWORD}, REMOTE_ADDR=SPRAYER)
+    client.post(reverse("account_logout"))
+    sprayer = Client()
+    for n in range(3):
+        sprayer.post(LOGIN, {"login": f"nobody-{n}", "password": "wrong"}, REMOTE_ADDR=SPRAYER)
+
+    known = client.post(LOGIN, {"login": student.username, "password": PASSWORD}, REMOTE_ADDR=SPRAYER)
+    stranger = sprayer.post(LOGIN, {"login": student.username, "password": PASSWORD}, REMOTE_ADDR=SPRAYER)
+
+    assert known.url == reverse("home")
+    assert ADDRESS_LIMITED in stranger.content.decode()
+    # The cookie names no account: only keyed hashes.
+    assert str(student.pk) not in client.cookies["peerpath_known"].value.split(".")
+    assert client.cookies["peerpath_known"]["httponly"]
