@@ -105,6 +105,8 @@ TEMPLATES = [
         },
     },
 ]
+# Escapes every form field's help text, which Django's form templates print unescaped.
+FORM_RENDERER = "peerpath.core.forms.FormRenderer"
 
 # SQLite is the embedded default; DATABASE_URL=postgres://... switches to PostgreSQL.
 DATABASES = {
@@ -149,8 +151,8 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
-# django-allauth: log in by username or e-mail, verified e-mail, lockout per username (not per IP:
-# a whole school shares one address).
+# django-allauth: log in by username or e-mail, verified e-mail, lockout per account; failed sign-ins
+# are also limited per network address (AccountAdapter), high, since a whole school shares one address.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
@@ -161,6 +163,9 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 LOGIN_ATTEMPTS_LIMIT = env_int("LOGIN_ATTEMPTS_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Failed sign-ins from one address (IPv4, or IPv6 /64) within LOGIN_LOCKOUT_SECONDS before that address
+# is refused for the rest of the window: stops password spraying, spares a school's morning sign-in.
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50)
 ACCOUNT_RATE_LIMITS = {
     # The lockout: counted per account (see AccountAdapter), never per IP address.
     "login_failed": f"{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_LOCKOUT_SECONDS}s/key",
@@ -203,7 +208,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

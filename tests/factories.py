@@ -1,4 +1,6 @@
 import datetime
+import io
+import zipfile
 
 import factory
 from allauth.account.models import EmailAddress
@@ -204,3 +206,12 @@ class MatchFactory(factory.django.DjangoModelFactory):
     mentee = factory.SubFactory(UserFactory)
     status = Match.Status.ACTIVE
     started_at = factory.LazyFunction(timezone.now)
+
+
+def office_file(*parts: str) -> bytes:
+    """A ZIP archive holding these parts (an Office Open XML file when they are the right ones)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in parts:
+            archive.writestr(part, "<xml/>")
+    return buffer.getvalue()

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "PeerPath core"
 
     def ready(self) -> None:
-        from peerpath.core import policies  # noqa: F401
+        from peerpath.core import checks, policies  # noqa: F401

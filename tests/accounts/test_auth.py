@@ -8,6 +8,7 @@ import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from peerpath.core.models import AuditEntry
@@ -226,3 +227,82 @@ def test_account_pages_link_to_password_and_mfa_settings(client, bob):
     content = client.get(reverse("account_email")).content.decode()
     assert f'href="{reverse("account_change_password")}"' in content
     assert f'href="{reverse("mfa_index")}"' in content
+
+
+SPRAYER = "203.0.113.7"
+ADDRESS_LIMITED = "Too many failed sign-ins from your network."
+
+
+def test_spraying_one_guess_at_many_accounts_from_one_address_is_refused(client, lincoln, settings):
+    students = [member(lincoln, Role.STUDENT, username=f"sprayed-{n}") for n in range(60)]
+
+    responses = [
+        client.post(LOGIN, {"login": student.username, "password": "Summer2026!"}, REMOTE_ADDR=SPRAYER)
+        for student in students
+    ]
+
+    limit = settings.LOGIN_FAILURES_PER_ADDRESS
+    assert limit < len(students)
+    assert not any(ADDRESS_LIMITED in r.content.decode() for r in responses[:limit])
+    assert all(ADDRESS_LIMITED in r.content.decode() for r in responses[limit:])
+    assert AuditEntry.objects.filter(action="login.failed").count() == limit
+    assert AuditEntry.objects.filter(action="login.address_limited").count() == len(students) - limit
+    # Even the right password is refused from that address while the window lasts.
+    response = client.post(LOGIN, {"login": students[0].username, "password": PASSWORD}, REMOTE_ADDR=SPRAYER)
+    assert ADDRESS_LIMITED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another address is not affected, nor are the sprayed accounts (one failure each).
+    response = client.post(
+        LOGIN, {"login": students[0].username, "password": PASSWORD}, REMOTE_ADDR="198.51.100.9"
+    )
+    assert response.url == reverse("home")
+
+
+def test_the_address_limit_ends_with_its_window(client, lincoln, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 3
+    students = [member(lincoln, Role.STUDENT, username=f"late-{n}") for n in range(4)]
+    start = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        for student in students[:3]:
+            client.post(LOGIN, {"login": student.username, "password": "wrong"}, REMOTE_ADDR=SPRAYER)
+        refused = client.post(
+            LOGIN, {"login": students[3].username, "password": PASSWORD}, REMOTE_ADDR=SPRAYER
+        )
+    later = start + datetime.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        response = client.post(
+            LOGIN, {"login": students[3].username, "password": PASSWORD}, REMOTE_ADDR=SPRAYER
+        )
+    assert ADDRESS_LIMITED in refused.content.decode()
+    assert response.url == reverse("home")
+
+
+def test_a_class_with_a_typo_each_signs_in_from_one_address(client, lincoln):
+    students = [member(lincoln, Role.STUDENT, username=f"typo-{n}") for n in range(35)]
+    for student in students:
+        client.post(LOGIN, {"login": student.username, "password": "wrong"}, REMOTE_ADDR=SPRAYER)
+        response = client.post(LOGIN, {"login": student.username, "password": PASSWORD}, REMOTE_ADDR=SPRAYER)
+        assert response.status_code == 302, student.username
+        client.post(reverse("account_logout"))
+    assert AuditEntry.objects.filter(action="login.succeeded").count() == 35
+
+
+def test_a_browser_that_signed_in_before_still_signs_in_while_its_address_is_limited(
+    client, lincoln, settings
+):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 3
+    student = member(lincoln, Role.STUDENT, username="regular")
+    client.post(LOGIN, {"login": student.username, "password": PASSWORD}, REMOTE_ADDR=SPRAYER)
+    client.post(reverse("account_logout"))
+    sprayer = Client()
+    for n in range(3):
+        sprayer.post(LOGIN, {"login": f"nobody-{n}", "password": "wrong"}, REMOTE_ADDR=SPRAYER)
+
+    known = client.post(LOGIN, {"login": student.username, "password": PASSWORD}, REMOTE_ADDR=SPRAYER)
+    stranger = sprayer.post(LOGIN, {"login": student.username, "password": PASSWORD}, REMOTE_ADDR=SPRAYER)
+
+    assert known.url == reverse("home")
+    assert ADDRESS_LIMITED in stranger.content.decode()
+    # The cookie names no account: only keyed hashes.
+    assert str(student.pk) not in client.cookies["peerpath_known"].value.split(".")
+    assert client.cookies["peerpath_known"]["httponly"]

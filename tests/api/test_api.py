@@ -1,3 +1,4 @@
+import jsonschema
 import pytest
 from django.urls import reverse
 
@@ -57,3 +58,80 @@ def test_organizations_list_queries_constant(client, grace, riverside, extra, dj
     with django_assert_num_queries(8):
         data = client.get("/api/v1/organizations/").json()
     assert data["count"] == extra + 1
+
+
+# The answers match the OpenAPI schema ------------------------------------------------------------
+
+
+def _schema(client):
+    return client.get("/api/v1/schema/", headers={"Accept": "application/vnd.oai.openapi+json"}).json()
+
+
+def _as_json_schema(node):
+    """OpenAPI 3.0 marks null with `nullable`; JSON Schema (what jsonschema checks) with a type."""
+    if isinstance(node, list):
+        return [_as_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _as_json_schema(value) for key, value in node.items()}
+    if node.pop("nullable", False):
+        if "type" in node:
+            node["type"] = [node["type"], "null"]
+        elif "oneOf" in node:
+            node["anyOf"] = [{"oneOf": node.pop("oneOf")}, {"type": "null"}]
+    return node
+
+
+def assert_matches_schema(schema, path, status, response):
+    assert response.status_code == status
+    responses = schema["paths"][path]["get"]["responses"]
+    assert str(status) in responses, f"{path} does not document {status}"
+    body_schema = responses[str(status)]["content"]["application/json"]["schema"]
+    jsonschema.validate(response.json(), _as_json_schema({**body_schema, "components": schema["components"]}))
+
+
+@pytest.mark.parametrize("language", ["", "es"])
+def test_me_answer_matches_the_schema_with_or_without_a_language(client, bob, language):
+    bob.preferred_language = language
+    bob.save()
+    client.force_login(bob)
+
+    response = client.get("/api/v1/me/")
+
+    assert response.json()["preferred_language"] == (language or None)
+    assert_matches_schema(_schema(client), "/api/v1/me/", 200, response)
+
+
+def test_me_schema_enum_has_no_blank_language(client, bob):
+    client.force_login(bob)
+
+    enum = _schema(client)["components"]["schemas"]["PreferredLanguageEnum"]["enum"]
+
+    assert enum == ["en", "es"]
+
+
+def test_organization_answers_match_the_schema_including_404(client, dave, lincoln, jefferson):
+    client.force_login(dave)
+    schema = _schema(client)
+
+    assert_matches_schema(
+        schema, "/api/v1/organizations/{slug}/", 404, client.get(f"/api/v1/organizations/{lincoln.slug}/")
+    )
+    assert_matches_schema(schema, "/api/v1/organizations/", 404, client.get("/api/v1/organizations/?page=9"))
+    assert_matches_schema(schema, "/api/v1/organizations/", 200, client.get("/api/v1/organizations/"))
+    assert_matches_schema(
+        schema, "/api/v1/organizations/{slug}/", 200, client.get(f"/api/v1/organizations/{jefferson.slug}/")
+    )
+
+
+def test_anonymous_403_is_documented_for_every_endpoint(client, bob, lincoln):
+    client.force_login(bob)
+    schema = _schema(client)
+    client.logout()
+
+    for path, url in [
+        ("/api/v1/me/", "/api/v1/me/"),
+        ("/api/v1/organizations/", "/api/v1/organizations/"),
+        ("/api/v1/organizations/{slug}/", f"/api/v1/organizations/{lincoln.slug}/"),
+    ]:
+        assert_matches_schema(schema, path, 403, client.get(url))

@@ -1,9 +1,11 @@
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
 from peerpath.accounts.models import GuardianLink, Membership, Organization, User
@@ -14,6 +16,7 @@ from peerpath.programs.models import Participant, Program
 from peerpath.recruitment.models import Application, Consent
 
 ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_KEY = "a-long-random-production-secret-key-" + "k" * 40
 
 
 @pytest.mark.django_db
@@ -93,8 +96,15 @@ def deploy_check(**env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_settings_pass_deploy_checks():
-    result = deploy_check(SECRET_KEY="a-long-random-production-secret-key-" + "k" * 40)
+def _manifest_of_every_static_file(folder: Path) -> None:
+    """What `collectstatic` would write (tests/core/test_production_serving.py runs the real one)."""
+    paths = {path: path for finder in finders.get_finders() for path, _ in finder.list(["CVS", ".*", "*~"])}
+    (folder / "staticfiles.json").write_text(json.dumps({"version": "1.1", "hash": "x", "paths": paths}))
+
+
+def test_production_settings_pass_deploy_checks(tmp_path):
+    _manifest_of_every_static_file(tmp_path)
+    result = deploy_check(SECRET_KEY=PRODUCTION_KEY, STATIC_ROOT=str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -117,3 +127,17 @@ def test_security_headers_on_every_page(client, db):
 
 def test_healthz_answers_ok(client, db):
     assert client.get("/healthz/").json() == {"status": "ok"}
+
+
+def test_deploy_check_refuses_a_missing_static_manifest(tmp_path):
+    result = deploy_check(SECRET_KEY=PRODUCTION_KEY, STATIC_ROOT=str(tmp_path / "empty"))
+    assert result.returncode != 0
+    assert "peerpath.E001" in result.stdout + result.stderr
+
+
+def test_deploy_check_refuses_a_manifest_that_misses_a_static_file(tmp_path):
+    (tmp_path / "staticfiles.json").write_text('{"version": "1.1", "hash": "x", "paths": {}}')
+    result = deploy_check(SECRET_KEY=PRODUCTION_KEY, STATIC_ROOT=str(tmp_path))
+    assert result.returncode != 0
+    assert "peerpath.E002" in result.stdout + result.stderr
+    assert "peerpath.E001" not in result.stdout + result.stderr

@@ -5,7 +5,7 @@ from django.urls import reverse
 from peerpath.core.models import AuditEntry
 from peerpath.training.forms.resources import MAX_FILE_BYTES
 from peerpath.training.models import Resource
-from tests.factories import ParticipantFactory, ProgramFactory
+from tests.factories import ParticipantFactory, ProgramFactory, office_file
 
 pytestmark = pytest.mark.django_db
 
@@ -309,7 +309,7 @@ def test_resource_create_refuses_bad_files_and_keeps_input(client, alice, name, 
 def test_resource_create_accepts_office_and_image_files(client, alice):
     client.force_login(alice)
     files = {
-        "sheet.xlsx": b"PK\x03\x04rest",
+        "sheet.xlsx": office_file("[Content_Types].xml", "xl/workbook.xml"),
         "photo.JPG": b"\xff\xd8\xff\xe0rest",
         "chart.png": b"\x89PNG\r\n\x1a\n",
     }

@@ -1,8 +1,6 @@
 """HTML input for training modules: validated here, written by services."""
 
-import os
 import uuid
-import zipfile
 from typing import Any, cast
 
 from django import forms
@@ -12,19 +10,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import Organization
+from peerpath.core.uploads import content_matches_name, file_extension
 from peerpath.training.models import Module, QuizQuestion
 from peerpath.training.services.modules import MODULE_FIELDS
 
 MAX_LESSON_FILE_BYTES = 5 * 1024 * 1024
-# Extension -> (first bytes, a member an Office file of that kind must have).
-LESSON_FILE_TYPES: dict[str, tuple[bytes, str | None]] = {
-    ".pdf": (b"%PDF", None),
-    ".png": (b"\x89PNG", None),
-    ".jpg": (b"\xff\xd8\xff", None),
-    ".jpeg": (b"\xff\xd8\xff", None),
-    ".docx": (b"PK\x03\x04", "word/document.xml"),
-    ".pptx": (b"PK\x03\x04", "ppt/presentation.xml"),
-}
+LESSON_FILE_EXTENSIONS = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".docx", ".pptx"})
 CORRECT_MARKER = "*"
 
 
@@ -73,35 +64,19 @@ class ModuleForm(forms.ModelForm):
 
 
 def check_lesson_file(upload: UploadedFile) -> None:
-    """Refuse files that are too large or not what their name says (checked by their first bytes)."""
+    """Refuse files that are too large or not what their name says (peerpath.core.uploads)."""
     if upload.size is not None and upload.size > MAX_LESSON_FILE_BYTES:
         raise forms.ValidationError(
             _("This file is %(size).1f MB; the largest allowed is 5 MB. Choose a smaller file."),
             code="too_large",
             params={"size": upload.size / (1024 * 1024)},
         )
-    extension = os.path.splitext(upload.name or "")[1].lower()
     wrong_type = forms.ValidationError(
         _("Only PDF, PNG, JPEG, Word (DOCX) and PowerPoint (PPTX) files can be uploaded."), code="file_type"
     )
-    if extension not in LESSON_FILE_TYPES:
+    name = upload.name or ""
+    if file_extension(name) not in LESSON_FILE_EXTENSIONS or not content_matches_name(upload, name):
         raise wrong_type
-    magic, member = LESSON_FILE_TYPES[extension]
-    upload.seek(0)
-    head = upload.read(len(magic))
-    upload.seek(0)
-    if head != magic:
-        raise wrong_type
-    if member is not None:
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            raise wrong_type from None
-        finally:
-            upload.seek(0)
-        if member not in names:
-            raise wrong_type
 
 
 class LessonForm(forms.Form):
@@ -109,6 +84,7 @@ class LessonForm(forms.Form):
     body_html = forms.CharField(
         label=_("Text"),
         required=False,
+        max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
             "Paragraphs, bold, italics, lists, links, headings (h3, h4) and quotes are kept; "

@@ -1,6 +1,5 @@
 """Validation of the resource library's input. Forms never write: views hand cleaned data to services."""
 
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -12,27 +11,23 @@ from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import Organization
 from peerpath.core.forms import split_tags
+from peerpath.core.uploads import content_matches_name, file_extension
 from peerpath.programs.models import Program
 from peerpath.training.models import Resource
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 40
-ZIP_SIGNATURE = b"PK\x03\x04"  # DOCX, PPTX and XLSX files are ZIP archives
-# The file types a resource may be, by extension: the bytes such a file starts with, and its media type.
-FILE_TYPES: dict[str, tuple[bytes, str]] = {
-    ".pdf": (b"%PDF", "application/pdf"),
-    ".png": (b"\x89PNG", "image/png"),
-    ".jpg": (b"\xff\xd8\xff", "image/jpeg"),
-    ".jpeg": (b"\xff\xd8\xff", "image/jpeg"),
-    ".docx": (ZIP_SIGNATURE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ".pptx": (ZIP_SIGNATURE, "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-    ".xlsx": (ZIP_SIGNATURE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+# The file types a resource may be, by extension, and the media type each is served as.
+FILE_TYPES: dict[str, str] = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def file_extension(name: str) -> str:
-    return Path(name).suffix.lower()
 
 
 def validate_resource_file(upload: UploadedFile) -> None:
@@ -43,20 +38,17 @@ def validate_resource_file(upload: UploadedFile) -> None:
             code="too_large",
             params={"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_FILE_BYTES)},
         )
-    expected = FILE_TYPES.get(file_extension(upload.name or ""))
-    if expected is None:
+    name = upload.name or ""
+    if file_extension(name) not in FILE_TYPES:
         raise forms.ValidationError(
             _("Only PDF, PNG, JPEG, Word (DOCX), PowerPoint (PPTX) and Excel (XLSX) files can be uploaded."),
             code="file_type",
         )
-    upload.seek(0)
-    head = upload.read(len(expected[0]))
-    upload.seek(0)
-    if head != expected[0]:
+    if not content_matches_name(upload, name):
         raise forms.ValidationError(
             _("This file's content does not match its name. Save it again as a real %(type)s file."),
             code="file_content",
-            params={"type": file_extension(upload.name or "").lstrip(".").upper()},
+            params={"type": file_extension(name).lstrip(".").upper()},
         )
 
 

@@ -117,7 +117,7 @@ def resource_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
         handle,
         as_attachment=True,
         filename=f"{slugify(resource.title) or 'resource'}{extension}",
-        content_type=FILE_TYPES.get(extension, (b"", "application/octet-stream"))[1],
+        content_type=FILE_TYPES.get(extension, "application/octet-stream"),
     )
 
 
