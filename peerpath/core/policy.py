@@ -137,4 +137,11 @@ def get_object_or_404[M: models.Model](
 
 
 def can(user: Any, action: str, obj: models.Model) -> bool:
-    return scope(user, type(obj)._default_manager.filter(pk=obj.pk), action).exists()
+    """Whether `user` may `action` `obj`; the answer is kept for the rest of the request (on the user)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cache: dict[Any, Any] = user.__dict__.setdefault("_policy_cache", {})
+    key = ("can", action, obj._meta.label, obj.pk)
+    if key not in cache:
+        cache[key] = scope(user, type(obj)._default_manager.filter(pk=obj.pk), action).exists()
+    return bool(cache[key])

@@ -510,7 +510,7 @@ def test_program_detail_queries_do_not_grow_with_people(
         )
     client.force_login(alice)
     client.get(reverse("program_detail", args=[program.pk]))
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):
         response = client.get(reverse("program_detail", args=[program.pk]))
     assert response.context["pipeline"].enrolled == {"mentor": extra, "mentee": extra}
 

@@ -117,7 +117,7 @@ def test_nomination_list_queries_do_not_grow(
     client.force_login(alice)
     url = reverse("nomination_list", args=[program.pk])
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert len(response.context["nominations"]) == count
 

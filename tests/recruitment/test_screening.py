@@ -265,7 +265,7 @@ def test_review_table_queries_do_not_grow_with_rows(
     client.force_login(alice)
     url = reverse("application_review", args=[cohort.program_id])
     client.get(url)  # warm the session and content-type caches
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(19):
         response = client.get(url)
     assert len(response.context["rows"]) == count
 
@@ -566,7 +566,7 @@ def test_attention_queries_do_not_grow_with_rows(
     client.force_login(alice)
     url = reverse("screening_attention", args=[cohort.program_id])
     client.get(url)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert len(response.context["people"]) == count
     assert len(response.context["references"]) == count

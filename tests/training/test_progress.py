@@ -340,7 +340,7 @@ def test_matrix_queries_do_not_grow_with_people_or_modules(
     client.force_login(alice)
     url = reverse("training_matrix", args=[program.pk])
     client.get(url)  # warm the session caches
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert len(response.context["matrix"].rows) == people
     assert len(response.context["matrix"].columns) == modules + 1

@@ -61,7 +61,7 @@ def test_matrix_of_200_mentors_and_10_modules_runs_constant_queries(
     client.get(url)  # warm the session caches
 
     # As in test_progress.py's N+1 guard, less the attendance query: no workshop is required here.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         response = client.get(url)
 
     assert response.status_code == 200
