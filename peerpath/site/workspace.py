@@ -135,7 +135,7 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
 
 def waiting_counts(program: Program) -> dict[str, int]:
     """What waits in each stage of the program's current cohort, in one query."""
-    waiting = {
+    waiting: dict[str, QuerySet[Any]] = {
         "recruitment": Application.objects.filter(status=Application.Status.SUBMITTED),
         "screening": Application.objects.filter(
             status__in=[Application.Status.SCREENING, Application.Status.INTERVIEW]

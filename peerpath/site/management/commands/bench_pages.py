@@ -11,8 +11,8 @@ import statistics
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 from django.conf import settings
