@@ -295,6 +295,28 @@ def test_bulk_status_moves_legal_and_names_the_skipped(
     assert AuditEntry.objects.filter(action="application.status_changed").count() == 2
 
 
+def test_bulk_status_offers_only_moves_legal_for_some_row(client, alice, cohort):
+    ApplicationFactory(cohort=cohort, status="submitted")
+    client.force_login(alice)
+    url = reverse("application_review", args=[cohort.program_id])
+
+    offered = [value for value, _label in client.get(url).context["statuses"]]
+    assert offered == ["screening", "declined", "waitlisted", "withdrawn"]
+
+    ApplicationFactory(cohort=cohort, status="waitlisted")
+    offered = [value for value, _label in client.get(url).context["statuses"]]
+    assert offered == ["screening", "approved", "declined", "waitlisted", "withdrawn"]
+    response = client.get(url)
+    assert 'data-moves="screening declined waitlisted withdrawn"' in response.text
+    assert 'data-moves="screening approved declined withdrawn"' in response.text
+
+
+def test_bulk_status_form_is_absent_without_rows(client, alice, cohort):
+    client.force_login(alice)
+    response = client.get(reverse("application_review", args=[cohort.program_id]))
+    assert 'id="bulk-form"' not in response.text
+
+
 def test_bulk_status_ignores_applications_of_other_programs(client, alice, cohort, jefferson_program):
     outsider = ApplicationFactory(cohort=jefferson_program.cohorts.get(), status="screening")
     client.force_login(alice)

@@ -4,6 +4,7 @@ Application statuses change only through `services.set_application_status`.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,11 @@ from peerpath.recruitment.models import (
     RubricCriterion,
 )
 from peerpath.recruitment.queries.screening import references_due_for_reminder, references_past_expiry
-from peerpath.recruitment.services.applications import RecruitmentError, set_application_status
+from peerpath.recruitment.services.applications import (
+    RecruitmentError,
+    allowed_next_statuses,
+    set_application_status,
+)
 
 REFERENCE_SALT = "peerpath.reference"
 REFERENCE_VALID_FOR = datetime.timedelta(days=14)
@@ -179,6 +184,20 @@ def record_interview_scores(
 class BulkResult:
     moved: list[Application] = field(default_factory=list)
     skipped: list[tuple[Application, str]] = field(default_factory=list)
+
+
+def legal_moves(application: Application) -> list[str]:
+    """The statuses `application` may move to next (the status machine's rule, for pages to offer)."""
+    return allowed_next_statuses(application)
+
+
+def legal_bulk_moves(applications: Iterable[Application]) -> list[str]:
+    """The statuses at least one of `applications` may move to, in the status machine's order.
+
+    The review page offers only these; its script narrows them to the moves every ticked row allows.
+    """
+    moves = {status for application in applications for status in allowed_next_statuses(application)}
+    return [status for status in Application.Status.values if status in moves]
 
 
 def bulk_set_application_status(

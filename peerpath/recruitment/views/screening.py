@@ -45,6 +45,8 @@ from peerpath.recruitment.services.screening import (
     add_rubric_criterion,
     bulk_set_application_status,
     delete_rubric_criterion,
+    legal_bulk_moves,
+    legal_moves,
     move_rubric_criterion,
     record_background_check,
     record_interview_scores,
@@ -171,6 +173,7 @@ def application_review(request: AuthenticatedHttpRequest, program_pk: int) -> Ht
             "application": application,
             "criterion_averages": [averages.get(application.pk, {}).get(c.pk) for c in criteria],
             "check_label": CHECK_LABELS[application.check_state],  # type: ignore[attr-defined]
+            "moves": " ".join(legal_moves(application)),
         }
         for application in page.object_list
     ]
@@ -191,7 +194,9 @@ def application_review(request: AuthenticatedHttpRequest, program_pk: int) -> Ht
         "query": query.urlencode(),
         "can_decide": can_decide,
         "can_see_checks": may_manage_checks(request.user, program.organization_id),
-        "statuses": Application.Status.choices,
+        "statuses": [
+            (status, Application.Status(status).label) for status in legal_bulk_moves(page.object_list)
+        ],
         "review_url": request.get_full_path(),
     }
     template = "recruitment/screening/review.html"
