@@ -211,6 +211,35 @@ def test_review_table_sorts_by_criterion_and_marks_the_header(
     assert [r["application"] for r in response.context["rows"]] == [low, high]  # Nguyen before Jimenez
 
 
+def test_review_table_sorts_statuses_in_the_status_machine_order(client, alice, cohort):
+    statuses = ["withdrawn", "approved", "submitted", "interview", "screening"]
+    for status in statuses:
+        ApplicationFactory(cohort=cohort, status=status)
+    client.force_login(alice)
+    url = reverse("application_review", args=[cohort.program_id])
+
+    response = client.get(url, {"sort": "status"})
+    assert [r["application"].status for r in response.context["rows"]] == [
+        "submitted",
+        "screening",
+        "interview",
+        "approved",
+        "withdrawn",
+    ]
+    response = client.get(url, {"sort": "-status"})
+    assert response.context["rows"][0]["application"].status == "withdrawn"
+
+
+def test_order_review_rows_falls_back_to_the_applicant_for_unknown_keys(program, cohort, bob, carol):
+    from peerpath.recruitment.queries.screening import order_review_rows, review_rows
+
+    nguyen = ApplicationFactory(cohort=cohort, applicant=bob)
+    jimenez = ApplicationFactory(cohort=cohort, applicant=carol)
+    rows, sort = order_review_rows(review_rows(program, cohort), "-nonsense", [])
+    assert sort == "applicant"
+    assert list(rows) == [jimenez, nguyen]
+
+
 def test_review_table_filters_with_htmx_partial(client, alice, cohort, bob, carol):
     ApplicationFactory(cohort=cohort, applicant=bob, status="submitted")
     ApplicationFactory(cohort=cohort, applicant=carol, status="declined", role="mentee")

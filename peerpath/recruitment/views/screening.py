@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,9 +32,9 @@ from peerpath.recruitment.forms.screening import (
 from peerpath.recruitment.models import Application, BackgroundCheck, Interview, RubricCriterion
 from peerpath.recruitment.queries.screening import (
     CHECK_LABELS,
-    criterion_average_annotation,
     criterion_averages,
     interviewer_choices,
+    order_review_rows,
     review_rows,
     rubric_of,
     screening_record,
@@ -59,21 +59,16 @@ from peerpath.recruitment.services.screening import (
 )
 
 REVIEW_PAGE_SIZE = 50
-# Sort keys of the review table: key -> (column label, order_by fields). Criteria sort as "c<id>".
-REVIEW_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "applicant": (
-        gettext_lazy("Applicant"),
-        ("applicant__last_name", "applicant__first_name", "applicant__username"),
-    ),
-    "role": (gettext_lazy("Role"), ("role",)),
-    "status": (gettext_lazy("Status"), ("status",)),
-    "source": (gettext_lazy("Source"), ("source",)),
-    "submitted": (gettext_lazy("Submitted"), ("created",)),
-}
-REVIEW_SCORE_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "overall": (gettext_lazy("Overall average"), ("overall_average",)),
-    "references": (gettext_lazy("References received"), ("references_received", "references_requested")),
-    "check": (gettext_lazy("Background check"), ("check_state",)),
+# Columns of the review table: sort key -> label (the ordering itself is queries.order_review_rows).
+REVIEW_COLUMNS: dict[str, Any] = {
+    "applicant": gettext_lazy("Applicant"),
+    "role": gettext_lazy("Role"),
+    "status": gettext_lazy("Status"),
+    "source": gettext_lazy("Source"),
+    "submitted": gettext_lazy("Submitted"),
+    "overall": gettext_lazy("Overall average"),
+    "references": gettext_lazy("References received"),
+    "check": gettext_lazy("Background check"),
 }
 
 
@@ -149,22 +144,7 @@ def application_review(request: AuthenticatedHttpRequest, program_pk: int) -> Ht
         status=filters.get("status", ""),
     )
 
-    sort = request.GET.get("sort", "applicant")
-    key = sort.removeprefix("-")
-    columns = {**REVIEW_COLUMNS, **REVIEW_SCORE_COLUMNS}
-    criterion_ids = {f"c{c.pk}": c.pk for c in criteria}
-    if key in criterion_ids:
-        applications = applications.annotate(sort_value=criterion_average_annotation(criterion_ids[key]))
-        fields: tuple[str, ...] = ("sort_value",)
-    elif key in columns:
-        fields = columns[key][1]
-    else:
-        sort, key, fields = "applicant", "applicant", columns["applicant"][1]
-    descending = sort.startswith("-")
-    ordering = [
-        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in fields
-    ]
-    applications = applications.order_by(*ordering, "pk")
+    applications, sort = order_review_rows(applications, request.GET.get("sort", "applicant"), criteria)
 
     page = Paginator(applications, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     averages = criterion_averages(application.pk for application in page.object_list)
@@ -180,7 +160,7 @@ def application_review(request: AuthenticatedHttpRequest, program_pk: int) -> Ht
     query = request.GET.copy()
     query.pop("page", None)
     query.setdefault("sort", sort)
-    headers = {k: _sort_header(k, label, sort, query) for k, (label, _fields) in columns.items()}
+    headers = {key: _sort_header(key, label, sort, query) for key, label in REVIEW_COLUMNS.items()}
     criterion_headers = [_sort_header(f"c{c.pk}", c.name, sort, query) for c in criteria]
     can_decide = policy.scope(request.user, Program.objects.filter(pk=program.pk), "manage").exists()
     context = {
