@@ -83,11 +83,8 @@ def staff_urls(program, parts):
 
 
 def lincoln_program_urls(program, parts):
-    return [
-        reverse("program_detail", args=[program.pk]),
-        reverse("program_public", args=[program.organization.slug, program.slug]),
-        *staff_urls(program, parts),
-    ]
+    # The public program page is readable by anyone (tests below), so it is not listed here.
+    return [reverse("program_detail", args=[program.pk]), *staff_urls(program, parts)]
 
 
 # Authorization ------------------------------------------------------------------------------------
@@ -416,14 +413,40 @@ def test_public_page_of_unpublished_program_is_404(client, bob, alice, program):
         assert client.get(url).status_code == 404
 
 
-def test_public_page_is_404_for_other_school_unless_partner(client, program, jefferson):
+def test_public_page_other_school_reads_it_but_applies_only_as_partner(client, program, cohort, jefferson):
     student = member(jefferson, Role.STUDENT, username="jeff-student")
     client.force_login(student)
     url = reverse("program_public", args=["lincoln-high", "peer-mentors"])
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 200
+    assert reverse("application_apply", args=[cohort.pk, "mentor"]) not in response.text
+    assert "takes applications from students of Lincoln High School" in response.text
     assert client.get(reverse("program_public", args=["jefferson-middle", "peer-mentors"])).status_code == 404
     program.partner_schools.add(jefferson)
-    assert client.get(url).status_code == 200
+    assert reverse("application_apply", args=[cohort.pk, "mentor"]) in client.get(url).text
+
+
+@pytest.mark.parametrize("objectives", [1, 3])
+def test_public_page_is_readable_without_an_account(
+    client, program, cohort, objectives, django_assert_num_queries
+):
+    for number in range(objectives):
+        program.objectives.create(description=f"Objective {number}")
+    url = reverse("program_public", args=["lincoln-high", "peer-mentors"])
+    # The program with its school, its objectives, its current cohort; nothing per objective.
+    with django_assert_num_queries(3):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Lincoln Peer Mentors" in response.text
+    assert f"Objective {objectives - 1}" in response.text
+    assert "Sign in to apply" in response.text
+    assert f"{reverse('account_login')}?next={url}" in response.text
+    assert reverse("application_apply", args=[cohort.pk, "mentor"]) not in response.text
+
+
+def test_public_page_of_unpublished_program_is_404_without_an_account(client, program):
+    Program.objects.filter(pk=program.pk).update(is_published=False)
+    assert client.get(reverse("program_public", args=["lincoln-high", "peer-mentors"])).status_code == 404
 
 
 def test_public_page_without_an_open_cohort_has_no_apply_link(client, bob, program):

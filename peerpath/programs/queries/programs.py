@@ -27,13 +27,24 @@ def joinable_programs(user: Any) -> QuerySet[Program]:
     return Program.objects.published().filter(pk__in=matching.values("pk"))
 
 
-def public_program(user: Any, organization_slug: str, program_slug: str) -> Program | None:
+def public_program(organization_slug: str, program_slug: str) -> Program | None:
+    """A published program as anyone may read it, signed in or not (parents, prospective students).
+
+    The page shows what the program asks and offers, never who takes part: no tenancy check is needed.
+    Its objectives come prefetched (two queries).
+    """
     return (
-        joinable_programs(user)
+        Program.objects.published()
         .select_related("organization")
+        .prefetch_related("objectives")
         .filter(organization__slug=organization_slug, slug=program_slug)
         .first()
     )
+
+
+def may_apply_to(user: Any, program: Program) -> bool:
+    """Whether a signed-in person may apply to (or join) `program`: a member of its school or a partner."""
+    return bool(user.is_authenticated) and joinable_programs(user).filter(pk=program.pk).exists()
 
 
 def listed_programs(user: Any) -> QuerySet[Program]:
