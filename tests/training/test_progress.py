@@ -174,6 +174,18 @@ def test_requirements_add_training_workshop_for_mentees(client, alice, program):
     assert (requirement.workshop, requirement.role, requirement.module) == (workshop, "mentee", None)
 
 
+def test_requirements_page_explains_that_only_training_events_are_listed(client, alice, program):
+    from peerpath.programs.models import Event
+
+    training = training_event(program)
+    workshop = training_event(program)
+    Event.objects.filter(pk=workshop.pk).update(kind=Event.Kind.WORKSHOP)
+    client.force_login(alice)
+    response = client.get(reverse("training_requirements", args=[program.pk]))
+    assert list(response.context["requirement_form"].fields["workshop"].queryset) == [training]
+    assert response.content.decode().count("Only events of kind “Training” are listed") == 2
+
+
 def test_requirements_offer_district_modules_but_not_other_schools(
     client, alice, program, riverside, jefferson, listening
 ):

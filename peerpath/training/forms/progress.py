@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from peerpath.programs.models import Event, ParticipantRole, Program
 from peerpath.training.models import Module, Requirement, RolePlayChecklist
 
+WORKSHOP_HELP = _("Only events of kind “Training” are listed: change an event's kind to list it here.")
+
 
 class RequirementForm(forms.Form):
     role = forms.ChoiceField(label=_("For"), choices=ParticipantRole.choices, initial=ParticipantRole.MENTOR)
@@ -16,7 +18,11 @@ class RequirementForm(forms.Form):
         label=_("Module"), queryset=Module.objects.none(), required=False, empty_label=_("— none —")
     )
     workshop = forms.ModelChoiceField(
-        label=_("Training workshop"), queryset=Event.objects.none(), required=False, empty_label=_("— none —")
+        label=_("Training workshop"),
+        queryset=Event.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+        help_text=WORKSHOP_HELP,
     )
     due_on = forms.DateField(
         label=_("Due"),
@@ -52,7 +58,9 @@ class RequirementForm(forms.Form):
 
 
 class WorkshopCreditForm(forms.Form):
-    workshop = forms.ModelChoiceField(label=_("Training workshop"), queryset=Event.objects.none())
+    workshop = forms.ModelChoiceField(
+        label=_("Training workshop"), queryset=Event.objects.none(), help_text=WORKSHOP_HELP
+    )
     module = forms.ModelChoiceField(label=_("Counts as completing"), queryset=Module.objects.none())
 
     def __init__(
