@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -340,17 +341,74 @@ def test_cohort_add_validates_dates_and_unique_name(client, alice, program, coho
             "name": "Spring 2027",
             "starts_on": "2027-01-10",
             "ends_on": "2027-06-01",
-            "application_deadline": "2026-12-15T17:00",
+            "application_deadline": "2026-12-15",
+            "application_deadline_time": "17:00",
         },
     )
     created = Cohort.objects.get(program=program, name="Spring 2027")
     assert created.application_deadline is not None
 
 
+def test_cohort_deadline_without_a_time_is_the_end_of_that_day_in_the_school_zone(client, alice, program):
+    client.force_login(alice)
+    client.post(
+        reverse("program_cohort_add", args=[program.pk]),
+        {
+            "name": "Fall",
+            "starts_on": "2027-01-10",
+            "ends_on": "2027-06-01",
+            "application_deadline": "2026-12-25",
+        },
+    )
+    cohort = Cohort.objects.get(program=program, name="Fall")
+    zone = zoneinfo.ZoneInfo(program.organization.timezone)
+    assert cohort.application_deadline == datetime.datetime(2026, 12, 25, 23, 59, 59, tzinfo=zone)
+    edit = client.get(reverse("program_cohort_edit", args=[program.pk, cohort.pk])).content.decode()
+    assert 'name="application_deadline" value="2026-12-25"' in edit
+    assert 'name="application_deadline_time" aria-describedby' in edit  # no value: no time shown
+    assert '<label for="id_application_deadline_0">' in edit
+    # The public page shows a date, not "Dec. 25, 2026, 11:59 p.m.".
+    public = client.get(reverse("program_public", args=["lincoln-high", "peer-mentors"])).content.decode()
+    assert "Deadline: Dec. 25, 2026" in public
+    assert "11:59" not in public
+
+
+def test_cohort_deadline_with_a_time_keeps_and_shows_it(client, alice, program):
+    client.force_login(alice)
+    client.post(
+        reverse("program_cohort_add", args=[program.pk]),
+        {
+            "name": "Fall",
+            "starts_on": "2027-01-10",
+            "ends_on": "2027-06-01",
+            "application_deadline": "2026-12-25",
+            "application_deadline_time": "17:00",
+        },
+    )
+    cohort = Cohort.objects.get(program=program, name="Fall")
+    zone = zoneinfo.ZoneInfo(program.organization.timezone)
+    assert cohort.application_deadline == datetime.datetime(2026, 12, 25, 17, 0, tzinfo=zone)
+    public = client.get(reverse("program_public", args=["lincoln-high", "peer-mentors"])).content.decode()
+    assert "Deadline: Dec. 25, 2026, 5 p.m." in public
+
+
+def test_phase_outside_its_cohort_dates_is_refused(client, alice, program, cohort):
+    client.force_login(alice)
+    url = reverse("program_phase_add", args=[program.pk, cohort.pk])
+    response = client.post(url, {"kind": "training", "starts_on": "2020-09-01", "ends_on": "2020-09-15"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"starts_on", "ends_on"}
+    assert "A phase must fall within its cohort&#x27;s dates" in response.content.decode()
+    assert not Phase.objects.filter(cohort=cohort).exists()
+    inside = cohort.starts_on + datetime.timedelta(days=1)
+    client.post(url, {"kind": "training", "starts_on": inside, "ends_on": cohort.ends_on})
+    assert Phase.objects.filter(cohort=cohort, starts_on=inside, ends_on=cohort.ends_on).exists()
+
+
 def test_phase_add_to_a_cohort_and_only_once(client, alice, program, cohort):
     client.force_login(alice)
     url = reverse("program_phase_add", args=[program.pk, cohort.pk])
-    data = {"kind": "training", "starts_on": "2026-09-01", "ends_on": "2026-09-15"}
+    data = {"kind": "training", "starts_on": cohort.starts_on, "ends_on": cohort.starts_on}
     client.post(url, data)
     assert Phase.objects.get(cohort=cohort).kind == "training"
     response = client.post(url, data)
