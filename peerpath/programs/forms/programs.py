@@ -31,6 +31,8 @@ class DeadlineWidget(forms.MultiWidget):
     template_name = "programs/widgets/deadline.html"
     use_fieldset = False
 
+    zone: zoneinfo.ZoneInfo | None = None
+
     def __init__(self) -> None:
         super().__init__(
             widgets={
@@ -45,7 +47,7 @@ class DeadlineWidget(forms.MultiWidget):
     def decompress(self, value: Any) -> list[Any]:
         if not value:
             return [None, None]
-        local = value.astimezone(self.zone) if getattr(self, "zone", None) else value
+        local = value.astimezone(self.zone) if self.zone else value
         return [local.date(), None if local.time().replace(microsecond=0) == END_OF_DAY else local.time()]
 
 
@@ -246,7 +248,7 @@ class CohortForm(forms.ModelForm):
         zone = school_zone(program.organization if program else None)
         deadline = cast(DeadlineField, self.fields["application_deadline"])
         deadline.zone = zone
-        deadline.widget.zone = zone  # type: ignore[attr-defined]
+        cast(DeadlineWidget, deadline.widget).zone = zone
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"]
