@@ -411,9 +411,87 @@ def test_scheduling_first_interview_moves_submitted_application_to_interview(
     assert (interview.interviewer, interview.location) == (frank, "Library")
     application.refresh_from_db()
     assert application.status == "interview"
-    assert [m.to for m in mail.outbox] == [[bob.email]]
+    # The status change and the invitation with its calendar file.
+    assert [m.to for m in mail.outbox] == [[bob.email], [bob.email]]
     page = client.get(reverse("application_screening", args=[application.pk])).content.decode()
     assert "Frank Delgado" in page
+
+
+def test_interview_emails_say_when_and_where_and_attach_an_invitation(
+    client, alice, frank, cohort, bob, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(cohort=cohort, applicant=bob, status="screening")
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("interview_schedule", args=[application.pk]),
+            {"interviewer": frank.pk, "scheduled_at": "2030-03-04T15:30", "location": "Room 12"},
+        )
+    status, invitation = mail.outbox
+    for message in (status, invitation):
+        assert "When: March 4, 2030 at 3:30 p.m. (America/Los_Angeles)" in message.body
+        assert "Where: Room 12" in message.body
+        assert "will tell you when and where" not in message.body
+    assert invitation.subject == "Interview for Lincoln Peer Mentors: March 4, 2030, 3:30 p.m."
+    [(filename, content, mimetype)] = invitation.attachments
+    assert (filename, mimetype) == ("interview.ics", "text/calendar")
+    assert "DTSTART:20300304T233000Z" in content
+    assert "DTEND:20300305T000000Z" in content
+    assert "LOCATION:Room 12" in content
+    assert "SUMMARY:Interview: Lincoln Peer Mentors" in content
+
+
+def test_interview_before_the_application_is_refused(client, alice, frank, cohort, bob):
+    application = ApplicationFactory(cohort=cohort, applicant=bob, status="screening")
+    client.force_login(alice)
+    before = timezone.localtime(application.created) - datetime.timedelta(days=1)
+    response = client.post(
+        reverse("interview_schedule", args=[application.pk]),
+        {"interviewer": frank.pk, "scheduled_at": before.strftime("%Y-%m-%dT%H:%M"), "location": ""},
+    )
+    assert response.status_code == 400
+    assert "An interview cannot take place before the application was sent" in response.content.decode()
+    assert not Interview.objects.exists()
+
+
+def test_schedule_interview_service_refuses_a_date_before_the_application(alice, frank, cohort, bob):
+    from peerpath.recruitment.services.screening import ScreeningError, schedule_interview
+
+    application = ApplicationFactory(cohort=cohort, applicant=bob, status="screening")
+    with pytest.raises(ScreeningError, match="before the application was sent"):
+        schedule_interview(
+            application=application,
+            interviewer=frank,
+            scheduled_at=application.created - datetime.timedelta(seconds=1),
+            location="",
+            actor=alice,
+        )
+
+
+def test_past_interview_date_asks_for_confirmation_then_records_without_invitation(
+    client, alice, frank, cohort, bob, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(cohort=cohort, applicant=bob, status="interview")
+    ApplicationFactory._meta.model.objects.filter(pk=application.pk).update(
+        created=timezone.now() - datetime.timedelta(days=10)
+    )
+    client.force_login(alice)
+    past = (timezone.localtime() - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    data = {"interviewer": frank.pk, "scheduled_at": past, "location": "Library"}
+    url = reverse("interview_schedule", args=[application.pk])
+
+    response = client.post(url, data)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "This date is in the past." in content
+    assert 'type="checkbox" name="confirm_past"' in content
+    assert not Interview.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "confirm_past": "on"})
+    assert response.status_code == 302
+    assert Interview.objects.filter(application=application).exists()
+    assert mail.outbox == []
 
 
 def test_interviewer_must_be_staff_of_the_school(client, alice, dave, bob, application):

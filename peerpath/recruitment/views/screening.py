@@ -295,7 +295,9 @@ def _render_screening(
     program = application.cohort.program
     can_decide = policy.can(request.user, "decide", application)
     if can_decide and schedule_form is None:
-        schedule_form = InterviewScheduleForm(interviewers=interviewer_choices(program))
+        schedule_form = InterviewScheduleForm(
+            interviewers=interviewer_choices(program), application=application
+        )
     context = {
         "application": application,
         "program": program,
@@ -326,11 +328,18 @@ def application_screening(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_POST
 def interview_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _get_application(request, pk, "decide")
-    form = InterviewScheduleForm(request.POST, interviewers=interviewer_choices(application.cohort.program))
+    form = InterviewScheduleForm(
+        request.POST, interviewers=interviewer_choices(application.cohort.program), application=application
+    )
     if form.is_valid():
         try:
             interview = schedule_interview(
-                application=application, actor=request.user, request=request, **form.cleaned_data
+                application=application,
+                interviewer=form.cleaned_data["interviewer"],
+                scheduled_at=form.cleaned_data["scheduled_at"],
+                location=form.cleaned_data["location"],
+                actor=request.user,
+                request=request,
             )
         except ScreeningError as error:
             form.add_error("interviewer", str(error))

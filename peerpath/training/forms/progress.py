@@ -1,9 +1,11 @@
 """Forms of the training progress pages. They validate; the services in progress_services.py write."""
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.programs.models import Event, ParticipantRole, Program
@@ -43,6 +45,12 @@ class RequirementForm(forms.Form):
         self.program = program
         self.fields["module"].queryset = modules  # type: ignore[attr-defined]
         self.fields["workshop"].queryset = workshops  # type: ignore[attr-defined]
+
+    def clean_due_on(self) -> datetime.date | None:
+        due_on: datetime.date | None = self.cleaned_data.get("due_on")
+        if due_on and due_on < timezone.localdate():
+            raise forms.ValidationError(_("The due date is in the past: choose today or a later day."))
+        return due_on
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
