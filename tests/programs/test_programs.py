@@ -192,6 +192,24 @@ def test_program_create_saves_program_makes_creator_coordinator_and_audits(clien
     assert AuditEntry.objects.filter(action="program.created", target_id=str(program.pk)).exists()
 
 
+def test_program_create_fills_the_short_name_from_the_name(client, alice, lincoln):
+    client.force_login(alice)
+    client.post(
+        reverse("program_create"), program_data(organization=lincoln.pk, name="Tutoría entre Pares", slug="")
+    )
+    assert Program.objects.get(name="Tutoría entre Pares").slug == "tutoria-entre-pares"
+
+
+def test_program_form_does_not_offer_the_school_as_its_own_partner(
+    client, alice, lincoln, jefferson, program
+):
+    client.force_login(alice)
+    for url in [reverse("program_create"), reverse("program_edit", args=[program.pk])]:
+        partners = list(client.get(url).context["form"].fields["partner_schools"].queryset)
+        assert lincoln not in partners, url
+        assert jefferson in partners, url
+
+
 def test_program_create_offers_only_managed_schools(client, alice, lincoln, jefferson):
     client.force_login(alice)
     response = client.get(reverse("program_create"))

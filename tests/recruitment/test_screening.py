@@ -505,6 +505,17 @@ def test_interviewer_must_be_staff_of_the_school(client, alice, dave, bob, appli
     assert not Interview.objects.exists()
 
 
+def test_score_page_without_rubric_links_the_coordinator_to_the_rubric(client, alice, frank, application):
+    interview = interview_for(application, frank)
+    client.force_login(alice)
+    content = client.get(reverse("interview_score", args=[interview.pk])).content.decode()
+    assert reverse("rubric_edit", args=[application.cohort.program_id]) in content
+    assert "Ask the coordinator" not in content
+    client.force_login(frank)  # an educator interviewer cannot edit the rubric: asked to ask
+    content = client.get(reverse("interview_score", args=[interview.pk])).content.decode()
+    assert "Ask the coordinator to add criteria" in content
+
+
 def test_interviewer_scores_each_criterion(client, frank, alice, application, criteria):
     interview = interview_for(application, frank)
     listening, reliability = criteria

@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.utils import formats
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import Organization, User
@@ -142,6 +143,17 @@ class ProgramForm(forms.ModelForm):
             organization_field.required = True
         partners = cast(forms.ModelMultipleChoiceField, self.fields["partner_schools"])
         partners.queryset = partner_choices if partner_choices is not None else Organization.objects.none()
+        # A school is not offered as its own partner (when the form knows the school already).
+        if self.instance.organization_id:
+            own_id: int | None = self.instance.organization_id
+        else:
+            own = list(organizations[:2]) if organizations is not None else []
+            own_id = own[0].pk if len(own) == 1 else None
+        if own_id is not None:
+            partners.queryset = partners.queryset.exclude(pk=own_id)
+        slug = self.fields["slug"]
+        slug.required = False
+        slug.help_text = _("Used in the program's web address. Leave it empty to make it from the name.")
         _bound(self.fields["mentor_capacity"], low=1)
         _bound(self.fields["min_grade"], high=16)
         _bound(self.fields["max_grade"], high=16)
@@ -160,6 +172,8 @@ class ProgramForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if not cleaned.get("slug") and cleaned.get("name") and "slug" not in self.errors:
+            cleaned["slug"] = slugify(cleaned["name"])[:80].strip("-") or "program"
         model = cleaned.get("model")
         if model == Program.Model.GROUP and (cleaned.get("mentor_capacity") or 0) < 2:
             self.add_error(

@@ -114,8 +114,17 @@ def participations_of(users: list[Any]) -> QuerySet[Participant]:
 
 
 def programs_open_to(user: Any, now: datetime.datetime | None = None) -> QuerySet[Program]:
-    """Published programs a student may join, flagged when a cohort takes applications right now."""
+    """Published programs a student may join, flagged when a cohort takes applications right now.
+
+    Programs the student already takes part in (enrolled in a cohort that has not ended) are left out.
+    """
     now = now or timezone.now()
+    taking_part = Participant.objects.filter(
+        cohort__program=OuterRef("pk"),
+        cohort__ends_on__gte=timezone.localdate(now),
+        user_id=getattr(user, "pk", 0) or 0,
+        status=ENROLLED,
+    )
     open_cohorts = Cohort.objects.filter(
         Q(applications_open_at__isnull=True) | Q(applications_open_at__lte=now),
         Q(application_deadline__isnull=True) | Q(application_deadline__gte=now),
@@ -126,6 +135,7 @@ def programs_open_to(user: Any, now: datetime.datetime | None = None) -> QuerySe
         joinable_programs(user)
         .select_related("organization")
         .annotate(is_open=Exists(open_cohorts))
+        .exclude(Exists(taking_part))
         .order_by("-is_open", "name")
     )
 

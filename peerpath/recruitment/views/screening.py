@@ -388,7 +388,13 @@ def interview_score(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "recruitment/screening/interview_score.html",
-        {"interview": interview, "program": program, "form": form, "criteria": criteria},
+        {
+            "interview": interview,
+            "program": program,
+            "form": form,
+            "criteria": criteria,
+            "can_edit_rubric": not criteria and policy.can(request.user, "manage", program),
+        },
         status=400 if form.is_bound else 200,
     )
 
