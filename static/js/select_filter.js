@@ -19,6 +19,9 @@ for (const box of document.querySelectorAll("input[data-filter-select]")) {
     }
     if (matches.length === 1) select.value = matches[0].value;
     const status = document.getElementById(`${box.id}-status`);
-    if (status) status.textContent = status.dataset.template.replace("%s", matches.length);
+    if (status) {
+      const template = matches.length === 1 ? status.dataset.one : status.dataset.many;
+      status.textContent = template.replace("%s", matches.length);
+    }
   });
 }
