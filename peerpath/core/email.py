@@ -12,10 +12,18 @@ from django.utils import translation
 from peerpath.core.tasks import send_email
 
 
-def queue_email(*, to: Any, template: str, context: dict[str, Any], language: str = "") -> None:
+def queue_email(
+    *,
+    to: Any,
+    template: str,
+    context: dict[str, Any],
+    language: str = "",
+    attachments: list[list[str]] | None = None,
+) -> None:
     """Render `<template>_subject.txt` and `<template>_body.txt` and send them once the transaction commits.
 
-    `to` is a user (their address and saved language are used) or an e-mail address.
+    `to` is a user (their address and saved language are used) or an e-mail address. `attachments` are
+    [filename, text content, mimetype] triples.
     """
     address = getattr(to, "email", to)
     if not address:
@@ -24,4 +32,6 @@ def queue_email(*, to: Any, template: str, context: dict[str, Any], language: st
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
-    transaction.on_commit(lambda: send_email.enqueue(to=[address], subject=subject, body=body))
+    transaction.on_commit(
+        lambda: send_email.enqueue(to=[address], subject=subject, body=body, attachments=attachments)
+    )

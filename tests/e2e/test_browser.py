@@ -92,9 +92,45 @@ def assert_no_serious_violations(page: Page) -> None:
     assert not problems, f"axe found serious or critical violations on {page.url}:\n" + "\n".join(problems)
 
 
+PHONE_WIDTH = 375
+
+# The elements that stick out past the right edge of the viewport, widest first (for the failure message).
+_OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 1 && box.width > 0) {
+      const classes = typeof el.className === "string" ? el.className.trim().split(/\\s+/) : [];
+      const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+        classes.filter(Boolean).map((c) => "." + c).join("");
+      out.push([Math.round(box.right), name]);
+    }
+  }
+  out.sort((a, b) => b[0] - a[0]);
+  return out.slice(0, 5).map(([right, name]) => `${name} (right edge ${right}px)`);
+}"""
+
+
+def horizontal_overflow(page: Page, width: int = PHONE_WIDTH) -> str:
+    """How the current page scrolls sideways at `width` px ("" when it fits); the viewport is put back."""
+    before = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 740})
+    try:
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width <= width:
+            return ""
+        return f"scrollWidth {scroll_width}px > {width}px: " + "; ".join(page.evaluate(_OVERFLOWING))
+    finally:
+        if before:
+            page.set_viewport_size(before)
+
+
 def assert_pages_pass_axe(page: Page, login_as, pages) -> None:
-    """Visit each (user, path) signed in as that user (None: anonymous) and run axe-core on it."""
+    """Visit each (user, path) signed in as that user (None: anonymous), run axe-core on it, and check
+    that it does not scroll sideways on a 375 px phone."""
     report = []
+    overflow = []
     for user, path in pages:
         page.context.clear_cookies()
         if user is not None:
@@ -108,7 +144,11 @@ def assert_pages_pass_axe(page: Page, login_as, pages) -> None:
         problems = _serious_violations(page)
         if problems:
             report.append(f"{path} as {user or 'anonymous'}:\n" + "\n".join(problems))
+        sideways = horizontal_overflow(page)
+        if sideways:
+            overflow.append(f"{path} as {user or 'anonymous'}: {sideways}")
     assert not report, "axe found serious or critical violations:\n" + "\n\n".join(report)
+    assert not overflow, f"pages scroll sideways at {PHONE_WIDTH}px:\n" + "\n".join(overflow)
 
 
 def test_every_page_passes_axe(page: Page, login_as, alice, bob, erin, grace):
@@ -217,6 +257,7 @@ def test_program_and_recruitment_pages_pass_axe(
         ],
         (bob, "/programs/"),
         (bob, f"/p/lincoln-high/{program.slug}/"),
+        (None, f"/p/lincoln-high/{program.slug}/"),
         (bob, "/applications/"),
         (bob, f"/applications/{application.pk}/"),
         (bob, f"/programs/{p}/nominate/"),

@@ -67,6 +67,22 @@ def test_home_student_in_a_program_sees_it(client, bob, program, cohort):
     assert "You are not in a mentoring program" not in content
 
 
+def test_home_student_is_not_offered_a_program_they_are_already_in(client, bob, program, cohort):
+    ParticipantFactory(cohort=cohort, user=bob, role="mentor")
+    other = ProgramFactory(organization=program.organization, name="Study Buddies", slug="study-buddies")
+    CohortFactory(program=other)
+    client.force_login(bob)
+    response = client.get(reverse("home"))
+    assert [p.name for p in response.context["open_programs"]] == ["Study Buddies"]
+
+
+def test_home_student_is_offered_a_program_again_after_withdrawing(client, bob, program, cohort):
+    ParticipantFactory(cohort=cohort, user=bob, role="mentor", status="withdrawn")
+    client.force_login(bob)
+    response = client.get(reverse("home"))
+    assert [p.name for p in response.context["open_programs"]] == ["Lincoln Peer Mentors"]
+
+
 def test_home_student_does_not_see_other_schools_programs(client, bob, jefferson_program):
     client.force_login(bob)
     response = client.get(reverse("home"))

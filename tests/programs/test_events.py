@@ -330,6 +330,33 @@ def test_rsvp_with_htmx_swaps_only_the_answer_box(client, bob, event):
     assert reverse("event_rsvp_cancel", args=[event.pk]) in content
 
 
+def test_rsvp_with_htmx_updates_the_counts_and_says_going_once(client, bob, program):
+    event = make_event(program, capacity=2)
+    client.force_login(bob)
+    response = client.post(reverse("event_rsvp", args=[event.pk]), headers={"HX-Request": "true"})
+    content = response.content.decode()
+    # The counts above the answer box come along as an out-of-band swap.
+    assert '<dl class="details" id="event-counts" hx-swap-oob="true">' in content
+    assert "<dt>Going</dt><dd>1</dd>" in content
+    assert "<dt>Spots left</dt><dd>1</dd>" in content
+    assert content.count("You are going") == 1
+
+
+def test_event_page_says_going_once_after_rsvp_without_htmx(client, bob, event):
+    client.force_login(bob)
+    response = client.post(reverse("event_rsvp", args=[event.pk]), follow=True)
+    content = response.content.decode()
+    assert content.count("You are going") == 1
+    assert 'id="event-counts">' in content
+    assert "hx-swap-oob" not in content
+
+
+def test_event_form_explains_which_kind_counts_for_training(client, alice, program):
+    client.force_login(alice)
+    content = client.get(reverse("event_create", args=[program.pk])).content.decode()
+    assert "Only a “Training” event can be required as a training workshop" in content
+
+
 @pytest.mark.smoke
 def test_rsvp_cancel_promotes_first_waitlisted_and_emails_them(
     client, alice, bob, carol, program, django_capture_on_commit_callbacks

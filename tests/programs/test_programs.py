@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -94,11 +95,8 @@ def staff_urls(program, parts):
 
 
 def lincoln_program_urls(program, parts):
-    return [
-        reverse("program_detail", args=[program.pk]),
-        reverse("program_public", args=[program.organization.slug, program.slug]),
-        *staff_urls(program, parts),
-    ]
+    # The public program page is readable by anyone (tests below), so it is not listed here.
+    return [reverse("program_detail", args=[program.pk]), *staff_urls(program, parts)]
 
 
 # Authorization ------------------------------------------------------------------------------------
@@ -203,6 +201,24 @@ def test_program_create_saves_program_makes_creator_coordinator_and_audits(clien
     assert program.is_published
     assert ProgramStaff.objects.filter(program=program, user=alice, role="coordinator").exists()
     assert AuditEntry.objects.filter(action="program.created", target_id=str(program.pk)).exists()
+
+
+def test_program_create_fills_the_short_name_from_the_name(client, alice, lincoln):
+    client.force_login(alice)
+    client.post(
+        reverse("program_create"), program_data(organization=lincoln.pk, name="Tutoría entre Pares", slug="")
+    )
+    assert Program.objects.get(name="Tutoría entre Pares").slug == "tutoria-entre-pares"
+
+
+def test_program_form_does_not_offer_the_school_as_its_own_partner(
+    client, alice, lincoln, jefferson, program
+):
+    client.force_login(alice)
+    for url in [reverse("program_create"), reverse("program_edit", args=[program.pk])]:
+        partners = list(client.get(url).context["form"].fields["partner_schools"].queryset)
+        assert lincoln not in partners, url
+        assert jefferson in partners, url
 
 
 def test_program_create_offers_only_managed_schools(client, alice, lincoln, jefferson):
@@ -354,17 +370,74 @@ def test_cohort_add_validates_dates_and_unique_name(client, alice, program, coho
             "name": "Spring 2027",
             "starts_on": "2027-01-10",
             "ends_on": "2027-06-01",
-            "application_deadline": "2026-12-15T17:00",
+            "application_deadline": "2026-12-15",
+            "application_deadline_time": "17:00",
         },
     )
     created = Cohort.objects.get(program=program, name="Spring 2027")
     assert created.application_deadline is not None
 
 
+def test_cohort_deadline_without_a_time_is_the_end_of_that_day_in_the_school_zone(client, alice, program):
+    client.force_login(alice)
+    client.post(
+        reverse("program_cohort_add", args=[program.pk]),
+        {
+            "name": "Fall",
+            "starts_on": "2027-01-10",
+            "ends_on": "2027-06-01",
+            "application_deadline": "2026-12-25",
+        },
+    )
+    cohort = Cohort.objects.get(program=program, name="Fall")
+    zone = zoneinfo.ZoneInfo(program.organization.timezone)
+    assert cohort.application_deadline == datetime.datetime(2026, 12, 25, 23, 59, 59, tzinfo=zone)
+    edit = client.get(reverse("program_cohort_edit", args=[program.pk, cohort.pk])).content.decode()
+    assert 'name="application_deadline" value="2026-12-25"' in edit
+    assert 'name="application_deadline_time" aria-describedby' in edit  # no value: no time shown
+    assert '<label for="id_application_deadline_0">' in edit
+    # The public page shows a date, not "Dec. 25, 2026, 11:59 p.m.".
+    public = client.get(reverse("program_public", args=["lincoln-high", "peer-mentors"])).content.decode()
+    assert "Deadline: Dec. 25, 2026" in public
+    assert "11:59" not in public
+
+
+def test_cohort_deadline_with_a_time_keeps_and_shows_it(client, alice, program):
+    client.force_login(alice)
+    client.post(
+        reverse("program_cohort_add", args=[program.pk]),
+        {
+            "name": "Fall",
+            "starts_on": "2027-01-10",
+            "ends_on": "2027-06-01",
+            "application_deadline": "2026-12-25",
+            "application_deadline_time": "17:00",
+        },
+    )
+    cohort = Cohort.objects.get(program=program, name="Fall")
+    zone = zoneinfo.ZoneInfo(program.organization.timezone)
+    assert cohort.application_deadline == datetime.datetime(2026, 12, 25, 17, 0, tzinfo=zone)
+    public = client.get(reverse("program_public", args=["lincoln-high", "peer-mentors"])).content.decode()
+    assert "Deadline: Dec. 25, 2026, 5 p.m." in public
+
+
+def test_phase_outside_its_cohort_dates_is_refused(client, alice, program, cohort):
+    client.force_login(alice)
+    url = reverse("program_phase_add", args=[program.pk, cohort.pk])
+    response = client.post(url, {"kind": "training", "starts_on": "2020-09-01", "ends_on": "2020-09-15"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"starts_on", "ends_on"}
+    assert "A phase must fall within its cohort&#x27;s dates" in response.content.decode()
+    assert not Phase.objects.filter(cohort=cohort).exists()
+    inside = cohort.starts_on + datetime.timedelta(days=1)
+    client.post(url, {"kind": "training", "starts_on": inside, "ends_on": cohort.ends_on})
+    assert Phase.objects.filter(cohort=cohort, starts_on=inside, ends_on=cohort.ends_on).exists()
+
+
 def test_phase_add_to_a_cohort_and_only_once(client, alice, program, cohort):
     client.force_login(alice)
     url = reverse("program_phase_add", args=[program.pk, cohort.pk])
-    data = {"kind": "training", "starts_on": "2026-09-01", "ends_on": "2026-09-15"}
+    data = {"kind": "training", "starts_on": cohort.starts_on, "ends_on": cohort.starts_on}
     client.post(url, data)
     assert Phase.objects.get(cohort=cohort).kind == "training"
     response = client.post(url, data)
@@ -427,14 +500,40 @@ def test_public_page_of_unpublished_program_is_404(client, bob, alice, program):
         assert client.get(url).status_code == 404
 
 
-def test_public_page_is_404_for_other_school_unless_partner(client, program, jefferson):
+def test_public_page_other_school_reads_it_but_applies_only_as_partner(client, program, cohort, jefferson):
     student = member(jefferson, Role.STUDENT, username="jeff-student")
     client.force_login(student)
     url = reverse("program_public", args=["lincoln-high", "peer-mentors"])
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 200
+    assert reverse("application_apply", args=[cohort.pk, "mentor"]) not in response.text
+    assert "takes applications from students of Lincoln High School" in response.text
     assert client.get(reverse("program_public", args=["jefferson-middle", "peer-mentors"])).status_code == 404
     program.partner_schools.add(jefferson)
-    assert client.get(url).status_code == 200
+    assert reverse("application_apply", args=[cohort.pk, "mentor"]) in client.get(url).text
+
+
+@pytest.mark.parametrize("objectives", [1, 3])
+def test_public_page_is_readable_without_an_account(
+    client, program, cohort, objectives, django_assert_num_queries
+):
+    for number in range(objectives):
+        program.objectives.create(description=f"Objective {number}")
+    url = reverse("program_public", args=["lincoln-high", "peer-mentors"])
+    # The program with its school, its objectives, its current cohort; nothing per objective.
+    with django_assert_num_queries(3):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Lincoln Peer Mentors" in response.text
+    assert f"Objective {objectives - 1}" in response.text
+    assert "Sign in to apply" in response.text
+    assert f"{reverse('account_login')}?next={url}" in response.text
+    assert reverse("application_apply", args=[cohort.pk, "mentor"]) not in response.text
+
+
+def test_public_page_of_unpublished_program_is_404_without_an_account(client, program):
+    Program.objects.filter(pk=program.pk).update(is_published=False)
+    assert client.get(reverse("program_public", args=["lincoln-high", "peer-mentors"])).status_code == 404
 
 
 def test_public_page_without_an_open_cohort_has_no_apply_link(client, bob, program):

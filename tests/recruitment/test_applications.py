@@ -246,8 +246,9 @@ def test_apply_after_deadline_is_refused_with_the_deadline(client, bob, cohort):
     with time_machine.travel(datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC)):
         shown = client.get(url).content.decode()
         posted = client.post(url, _form_data()).content.decode()
+    assert "Applications closed (March 1, 2026, 9 a.m.)." in shown  # no "a.m.." at the end
     for content in (shown, posted):
-        assert "Applications closed on March 1, 2026, 9 a.m." in content
+        assert "March 1, 2026, 9 a.m." in content
         assert "Send my application" not in content
     assert not Application.objects.exists()
 
@@ -309,6 +310,26 @@ def test_application_detail_staff_sees_history_and_read_is_audited(client, frank
     assert "Alice Moreno" in content
     assert "Change the status" not in content  # educators review, coordinators decide
     assert AuditEntry.objects.filter(action="application.viewed", actor=frank).exists()
+
+
+def test_application_detail_shows_labels_not_codes_and_links_back_to_screening(
+    client, alice, bob_application
+):
+    Application.objects.filter(pk=bob_application.pk).update(availability=["mon-lunch", "wed-after"])
+    client.force_login(alice)
+    client.post(reverse("application_set_status", args=[bob_application.pk]), {"status": "screening"})
+    response = client.get(reverse("application_detail", args=[bob_application.pk]))
+    content = response.content.decode()
+    assert "Monday, Lunch, Wednesday, After school" in content
+    assert "mon-lunch" not in content
+    assert "<td>Submitted</td><td>Screening</td>" in content
+    assert reverse("application_review", args=[bob_application.cohort.program_id]) in content
+    assert reverse("application_screening", args=[bob_application.pk]) in content
+    alice.preferred_language = "es"
+    alice.save(update_fields=["preferred_language"])
+    content = client.get(reverse("application_detail", args=[bob_application.pk])).content.decode()
+    assert "Lunes" in content
+    assert "<td>Enviada</td>" in content
 
 
 def test_application_withdraw_asks_then_withdraws(client, bob, bob_application):

@@ -73,6 +73,24 @@ def test_consent_list_shows_each_minor_with_guardian_status(
     assert "under 13: consent required before anything else" in content
 
 
+def test_consent_list_speaks_of_under_13_only_when_someone_is(client, alice, program, cohort, lincoln):
+    teen = member(lincoln, Role.STUDENT, username="teen", date_of_birth=born_years_ago(16))
+    ParticipantFactory(cohort=cohort, user=teen)
+    client.force_login(alice)
+    response = client.get(reverse("consent_list", args=[program.pk]))
+    content = response.content.decode()
+    assert [row.student for row in response.context["rows"]] == [teen]
+    assert "under 13" not in content
+    assert "No minor is matched without a guardian" in content
+
+
+def test_consent_answer_page_lists_the_contact_rules_once(client, erin, carol_consent):
+    client.force_login(erin)
+    content = client.get(respond_url(carol_consent)).content.decode()
+    assert content.count("Contact rules") == 1
+    assert content.count("Messages between a mentor and a minor go through PeerPath") == 1
+
+
 def test_consent_request_creates_consent_and_emails_guardian(
     client, alice, program, carol, erin, carol_mentee, django_capture_on_commit_callbacks
 ):
@@ -258,7 +276,7 @@ def test_signed_in_guardian_answers(client, erin, carol_consent):
     assert entry.actor == erin
     # Answered: read only, and posting again changes nothing.
     response = client.post(reverse("consent_answer", args=[carol_consent.pk]), {"decision": "refused"})
-    assert "You gave consent on" in response.content.decode()
+    assert "you gave consent." in response.content.decode()
     carol_consent.refresh_from_db()
     assert carol_consent.status == Consent.Status.GIVEN
 

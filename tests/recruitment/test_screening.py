@@ -211,6 +211,35 @@ def test_review_table_sorts_by_criterion_and_marks_the_header(
     assert [r["application"] for r in response.context["rows"]] == [low, high]  # Nguyen before Jimenez
 
 
+def test_review_table_sorts_statuses_in_the_status_machine_order(client, alice, cohort):
+    statuses = ["withdrawn", "approved", "submitted", "interview", "screening"]
+    for status in statuses:
+        ApplicationFactory(cohort=cohort, status=status)
+    client.force_login(alice)
+    url = reverse("application_review", args=[cohort.program_id])
+
+    response = client.get(url, {"sort": "status"})
+    assert [r["application"].status for r in response.context["rows"]] == [
+        "submitted",
+        "screening",
+        "interview",
+        "approved",
+        "withdrawn",
+    ]
+    response = client.get(url, {"sort": "-status"})
+    assert response.context["rows"][0]["application"].status == "withdrawn"
+
+
+def test_order_review_rows_falls_back_to_the_applicant_for_unknown_keys(program, cohort, bob, carol):
+    from peerpath.recruitment.queries.screening import order_review_rows, review_rows
+
+    nguyen = ApplicationFactory(cohort=cohort, applicant=bob)
+    jimenez = ApplicationFactory(cohort=cohort, applicant=carol)
+    rows, sort = order_review_rows(review_rows(program, cohort), "-nonsense", [])
+    assert sort == "applicant"
+    assert list(rows) == [jimenez, nguyen]
+
+
 def test_review_table_filters_with_htmx_partial(client, alice, cohort, bob, carol):
     ApplicationFactory(cohort=cohort, applicant=bob, status="submitted")
     ApplicationFactory(cohort=cohort, applicant=carol, status="declined", role="mentee")
@@ -295,6 +324,28 @@ def test_bulk_status_moves_legal_and_names_the_skipped(
     assert AuditEntry.objects.filter(action="application.status_changed").count() == 2
 
 
+def test_bulk_status_offers_only_moves_legal_for_some_row(client, alice, cohort):
+    ApplicationFactory(cohort=cohort, status="submitted")
+    client.force_login(alice)
+    url = reverse("application_review", args=[cohort.program_id])
+
+    offered = [value for value, _label in client.get(url).context["statuses"]]
+    assert offered == ["screening", "declined", "waitlisted", "withdrawn"]
+
+    ApplicationFactory(cohort=cohort, status="waitlisted")
+    offered = [value for value, _label in client.get(url).context["statuses"]]
+    assert offered == ["screening", "approved", "declined", "waitlisted", "withdrawn"]
+    response = client.get(url)
+    assert 'data-moves="screening declined waitlisted withdrawn"' in response.text
+    assert 'data-moves="screening approved declined withdrawn"' in response.text
+
+
+def test_bulk_status_form_is_absent_without_rows(client, alice, cohort):
+    client.force_login(alice)
+    response = client.get(reverse("application_review", args=[cohort.program_id]))
+    assert 'id="bulk-form"' not in response.text
+
+
 def test_bulk_status_ignores_applications_of_other_programs(client, alice, cohort, jefferson_program):
     outsider = ApplicationFactory(cohort=jefferson_program.cohorts.get(), status="screening")
     client.force_login(alice)
@@ -360,9 +411,87 @@ def test_scheduling_first_interview_moves_submitted_application_to_interview(
     assert (interview.interviewer, interview.location) == (frank, "Library")
     application.refresh_from_db()
     assert application.status == "interview"
-    assert [m.to for m in mail.outbox] == [[bob.email]]
+    # The status change and the invitation with its calendar file.
+    assert [m.to for m in mail.outbox] == [[bob.email], [bob.email]]
     page = client.get(reverse("application_screening", args=[application.pk])).content.decode()
     assert "Frank Delgado" in page
+
+
+def test_interview_emails_say_when_and_where_and_attach_an_invitation(
+    client, alice, frank, cohort, bob, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(cohort=cohort, applicant=bob, status="screening")
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("interview_schedule", args=[application.pk]),
+            {"interviewer": frank.pk, "scheduled_at": "2030-03-04T15:30", "location": "Room 12"},
+        )
+    status, invitation = mail.outbox
+    for message in (status, invitation):
+        assert "When: March 4, 2030 at 3:30 p.m. (America/Los_Angeles)" in message.body
+        assert "Where: Room 12" in message.body
+        assert "will tell you when and where" not in message.body
+    assert invitation.subject == "Interview for Lincoln Peer Mentors: March 4, 2030, 3:30 p.m."
+    [(filename, content, mimetype)] = invitation.attachments
+    assert (filename, mimetype) == ("interview.ics", "text/calendar")
+    assert "DTSTART:20300304T233000Z" in content
+    assert "DTEND:20300305T000000Z" in content
+    assert "LOCATION:Room 12" in content
+    assert "SUMMARY:Interview: Lincoln Peer Mentors" in content
+
+
+def test_interview_before_the_application_is_refused(client, alice, frank, cohort, bob):
+    application = ApplicationFactory(cohort=cohort, applicant=bob, status="screening")
+    client.force_login(alice)
+    before = timezone.localtime(application.created) - datetime.timedelta(days=1)
+    response = client.post(
+        reverse("interview_schedule", args=[application.pk]),
+        {"interviewer": frank.pk, "scheduled_at": before.strftime("%Y-%m-%dT%H:%M"), "location": ""},
+    )
+    assert response.status_code == 400
+    assert "An interview cannot take place before the application was sent" in response.content.decode()
+    assert not Interview.objects.exists()
+
+
+def test_schedule_interview_service_refuses_a_date_before_the_application(alice, frank, cohort, bob):
+    from peerpath.recruitment.services.screening import ScreeningError, schedule_interview
+
+    application = ApplicationFactory(cohort=cohort, applicant=bob, status="screening")
+    with pytest.raises(ScreeningError, match="before the application was sent"):
+        schedule_interview(
+            application=application,
+            interviewer=frank,
+            scheduled_at=application.created - datetime.timedelta(seconds=1),
+            location="",
+            actor=alice,
+        )
+
+
+def test_past_interview_date_asks_for_confirmation_then_records_without_invitation(
+    client, alice, frank, cohort, bob, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(cohort=cohort, applicant=bob, status="interview")
+    ApplicationFactory._meta.model.objects.filter(pk=application.pk).update(
+        created=timezone.now() - datetime.timedelta(days=10)
+    )
+    client.force_login(alice)
+    past = (timezone.localtime() - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    data = {"interviewer": frank.pk, "scheduled_at": past, "location": "Library"}
+    url = reverse("interview_schedule", args=[application.pk])
+
+    response = client.post(url, data)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "This date is in the past." in content
+    assert 'type="checkbox" name="confirm_past"' in content
+    assert not Interview.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "confirm_past": "on"})
+    assert response.status_code == 302
+    assert Interview.objects.filter(application=application).exists()
+    assert mail.outbox == []
 
 
 def test_interviewer_must_be_staff_of_the_school(client, alice, dave, bob, application):
@@ -374,6 +503,17 @@ def test_interviewer_must_be_staff_of_the_school(client, alice, dave, bob, appli
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not Interview.objects.exists()
+
+
+def test_score_page_without_rubric_links_the_coordinator_to_the_rubric(client, alice, frank, application):
+    interview = interview_for(application, frank)
+    client.force_login(alice)
+    content = client.get(reverse("interview_score", args=[interview.pk])).content.decode()
+    assert reverse("rubric_edit", args=[application.cohort.program_id]) in content
+    assert "Ask the coordinator" not in content
+    client.force_login(frank)  # an educator interviewer cannot edit the rubric: asked to ask
+    content = client.get(reverse("interview_score", args=[interview.pk])).content.decode()
+    assert "Ask the coordinator to add criteria" in content
 
 
 def test_interviewer_scores_each_criterion(client, frank, alice, application, criteria):

@@ -153,12 +153,12 @@ def test_requirements_add_module_with_due_date_is_saved_and_audited(client, alic
     client.force_login(alice)
     response = client.post(
         reverse("training_requirements", args=[program.pk]),
-        {"role": "mentor", "module": listening.pk, "due_on": "2026-11-01"},
+        {"role": "mentor", "module": listening.pk, "due_on": "2027-11-01"},
     )
     assert response.status_code == 302
     requirement = Requirement.objects.get(program=program)
     assert (requirement.module, requirement.workshop, requirement.role) == (listening, None, "mentor")
-    assert requirement.due_on == datetime.date(2026, 11, 1)
+    assert requirement.due_on == datetime.date(2027, 11, 1)
     assert AuditEntry.objects.filter(
         action="training.requirement_added", target_id=str(requirement.pk)
     ).exists()
@@ -172,6 +172,29 @@ def test_requirements_add_training_workshop_for_mentees(client, alice, program):
     )
     requirement = Requirement.objects.get(program=program)
     assert (requirement.workshop, requirement.role, requirement.module) == (workshop, "mentee", None)
+
+
+def test_requirements_refuse_a_due_date_in_the_past(client, alice, program, listening):
+    client.force_login(alice)
+    url = reverse("training_requirements", args=[program.pk])
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post(url, {"role": "mentor", "module": listening.pk, "due_on": yesterday.isoformat()})
+    assert "The due date is in the past" in response.content.decode()
+    assert not Requirement.objects.exists()
+    client.post(url, {"role": "mentor", "module": listening.pk, "due_on": timezone.localdate().isoformat()})
+    assert Requirement.objects.get().due_on == timezone.localdate()
+
+
+def test_requirements_page_explains_that_only_training_events_are_listed(client, alice, program):
+    from peerpath.programs.models import Event
+
+    training = training_event(program)
+    workshop = training_event(program)
+    Event.objects.filter(pk=workshop.pk).update(kind=Event.Kind.WORKSHOP)
+    client.force_login(alice)
+    response = client.get(reverse("training_requirements", args=[program.pk]))
+    assert list(response.context["requirement_form"].fields["workshop"].queryset) == [training]
+    assert response.content.decode().count("Only events of kind “Training” are listed") == 2
 
 
 def test_requirements_offer_district_modules_but_not_other_schools(

@@ -34,6 +34,9 @@ class EventForm(forms.ModelForm):
         cohort_field.queryset = Cohort.objects.filter(program=program).order_by("-starts_on")
         cohort_field.empty_label = _("Everyone in the program")
         cohort_field.help_text = _("Participants of this cohort appear on the attendance roster.")
+        self.fields["kind"].help_text = _(
+            "Only a “Training” event can be required as a training workshop or count as completing a module."
+        )
         for name in ("starts_at", "ends_at"):
             field = cast(forms.DateTimeField, self.fields[name])
             field.input_formats = [LOCAL_DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]

@@ -1,10 +1,14 @@
 """Validation of the program pages' input. Forms never write: views hand cleaned data to services."""
 
+import datetime
+import zoneinfo
 from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
+from django.utils import formats
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import Organization, User
@@ -12,6 +16,58 @@ from peerpath.programs.models import Cohort, Objective, Phase, Program, ProgramS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+END_OF_DAY = datetime.time(23, 59, 59)
+
+
+def school_zone(organization: Organization | None) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(organization.timezone if organization else "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+class DeadlineWidget(forms.MultiWidget):
+    """A date and an optional time: posted as `<name>` (the date) and `<name>_time`."""
+
+    template_name = "programs/widgets/deadline.html"
+    use_fieldset = False
+
+    zone: zoneinfo.ZoneInfo | None = None
+
+    def __init__(self) -> None:
+        super().__init__(
+            widgets={
+                "": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            }
+        )
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_0" if id_ else id_
+
+    def decompress(self, value: Any) -> list[Any]:
+        if not value:
+            return [None, None]
+        local = value.astimezone(self.zone) if self.zone else value
+        return [local.date(), None if local.time().replace(microsecond=0) == END_OF_DAY else local.time()]
+
+
+class DeadlineField(forms.MultiValueField):
+    """A deadline is a date (the end of that day in the school's time zone) unless a time is chosen."""
+
+    widget = DeadlineWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        fields = (forms.DateField(), forms.TimeField(required=False))
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+        self.zone = zoneinfo.ZoneInfo("UTC")
+
+    def compress(self, data_list: list[Any]) -> datetime.datetime | None:
+        if not data_list or not data_list[0]:
+            return None
+        day, time = data_list[0], data_list[1] if len(data_list) > 1 else None
+        return datetime.datetime.combine(day, time or END_OF_DAY, tzinfo=self.zone)
+
 
 # The program fields a coordinator edits, in the order the form shows them.
 PROGRAM_FIELDS = [
@@ -87,6 +143,17 @@ class ProgramForm(forms.ModelForm):
             organization_field.required = True
         partners = cast(forms.ModelMultipleChoiceField, self.fields["partner_schools"])
         partners.queryset = partner_choices if partner_choices is not None else Organization.objects.none()
+        # A school is not offered as its own partner (when the form knows the school already).
+        if self.instance.organization_id:
+            own_id: int | None = self.instance.organization_id
+        else:
+            own = list(organizations[:2]) if organizations is not None else []
+            own_id = own[0].pk if len(own) == 1 else None
+        if own_id is not None:
+            partners.queryset = partners.queryset.exclude(pk=own_id)
+        slug = self.fields["slug"]
+        slug.required = False
+        slug.help_text = _("Used in the program's web address. Leave it empty to make it from the name.")
         _bound(self.fields["mentor_capacity"], low=1)
         _bound(self.fields["min_grade"], high=16)
         _bound(self.fields["max_grade"], high=16)
@@ -105,6 +172,8 @@ class ProgramForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if not cleaned.get("slug") and cleaned.get("name") and "slug" not in self.errors:
+            cleaned["slug"] = slugify(cleaned["name"])[:80].strip("-") or "program"
         model = cleaned.get("model")
         if model == Program.Model.GROUP and (cleaned.get("mentor_capacity") or 0) < 2:
             self.add_error(
@@ -178,12 +247,22 @@ class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort
         fields = ["name", "starts_on", "ends_on", "applications_open_at", "application_deadline"]
-        widgets = {
-            "starts_on": DATE,
-            "ends_on": DATE,
-            "applications_open_at": DATETIME,
-            "application_deadline": DATETIME,
+        widgets = {"starts_on": DATE, "ends_on": DATE, "applications_open_at": DATETIME}
+        field_classes = {"application_deadline": DeadlineField}
+        help_texts = {
+            "application_deadline": _(
+                "Applications close at the end of this day in the school's time zone, "
+                "unless you choose a time."
+            )
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        program = getattr(self.instance, "program", None) if self.instance.program_id else None
+        zone = school_zone(program.organization if program else None)
+        deadline = cast(DeadlineField, self.fields["application_deadline"])
+        deadline.zone = zone
+        cast(DeadlineWidget, deadline.widget).zone = zone
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"]
@@ -221,4 +300,14 @@ class PhaseForm(forms.ModelForm):
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end date must be on or after the start date."))
+        cohort = self.instance.cohort if self.instance.cohort_id else None
+        if cohort is not None:
+            outside = _("A phase must fall within its cohort's dates, %(starts)s to %(ends)s.") % {
+                "starts": formats.date_format(cohort.starts_on, "SHORT_DATE_FORMAT"),
+                "ends": formats.date_format(cohort.ends_on, "SHORT_DATE_FORMAT"),
+            }
+            if starts and not cohort.starts_on <= starts <= cohort.ends_on:
+                self.add_error("starts_on", outside)
+            if ends and not cohort.starts_on <= ends <= cohort.ends_on:
+                self.add_error("ends_on", outside)
         return cleaned

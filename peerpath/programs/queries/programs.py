@@ -28,13 +28,24 @@ def joinable_programs(user: User | AnonymousUser) -> QuerySet[Program]:
     return Program.objects.published().filter(pk__in=matching.values("pk"))
 
 
-def public_program(user: User | AnonymousUser, organization_slug: str, program_slug: str) -> Program | None:
+def public_program(organization_slug: str, program_slug: str) -> Program | None:
+    """A published program as anyone may read it, signed in or not (parents, prospective students).
+
+    The page shows what the program asks and offers, never who takes part: no tenancy check is needed.
+    Its objectives come prefetched (two queries).
+    """
     return (
-        joinable_programs(user)
+        Program.objects.published()
         .select_related("organization")
+        .prefetch_related("objectives")
         .filter(organization__slug=organization_slug, slug=program_slug)
         .first()
     )
+
+
+def may_apply_to(user: User | AnonymousUser, program: Program) -> bool:
+    """Whether a signed-in person may apply to (or join) `program`: a member of its school or a partner."""
+    return bool(user.is_authenticated) and joinable_programs(user).filter(pk=program.pk).exists()
 
 
 def listed_programs(user: User | AnonymousUser) -> QuerySet[Program]:
@@ -106,8 +117,17 @@ def participations_of(users: list[User] | list[int]) -> QuerySet[Participant]:
 
 
 def programs_open_to(user: User | AnonymousUser, now: datetime.datetime | None = None) -> QuerySet[Program]:
-    """Published programs a student may join, flagged when a cohort takes applications right now."""
+    """Published programs a student may join, flagged when a cohort takes applications right now.
+
+    Programs the student already takes part in (enrolled in a cohort that has not ended) are left out.
+    """
     now = now or timezone.now()
+    taking_part = Participant.objects.filter(
+        cohort__program=OuterRef("pk"),
+        cohort__ends_on__gte=timezone.localdate(now),
+        user_id=getattr(user, "pk", 0) or 0,
+        status=ENROLLED,
+    )
     open_cohorts = Cohort.objects.filter(
         Q(applications_open_at__isnull=True) | Q(applications_open_at__lte=now),
         Q(application_deadline__isnull=True) | Q(application_deadline__gte=now),
@@ -118,6 +138,7 @@ def programs_open_to(user: User | AnonymousUser, now: datetime.datetime | None =
         joinable_programs(user)
         .select_related("organization")
         .annotate(is_open=Exists(open_cohorts))
+        .exclude(Exists(taking_part))
         .order_by("-is_open", "name")
     )
 

@@ -175,10 +175,9 @@ def event_rsvp(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except EventError as error:
         messages.error(request, str(error))
     else:
-        if rsvp.status == rsvp.Status.GOING:
-            messages.success(request, _("You are going. See you there!"))
-        else:
-            messages.info(request, _("The event is full: you are on the waitlist."))
+        # The answer box says "You are going" or the waitlist position: a message would say it twice.
+        if rsvp.status == rsvp.Status.WAITLISTED:
+            messages.info(request, _("The event is full."))
     return _after_rsvp(request, pk)
 
 

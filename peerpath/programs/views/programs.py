@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.core import policy
@@ -106,10 +107,13 @@ def program_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/program_form.html", {"form": form, "program": program})
 
 
-@login_required
-def program_public(request: AuthenticatedHttpRequest, org_slug: str, program_slug: str) -> HttpResponse:
-    """What a student reads before applying: the commitment, the benefits and the challenges."""
-    program = queries.public_program(request.user, org_slug, program_slug)
+@require_GET
+def program_public(request: HttpRequest, org_slug: str, program_slug: str) -> HttpResponse:
+    """What a student (or a parent) reads before applying: the commitment, the benefits and the challenges.
+
+    Public: readable without an account, published programs only; applying needs a sign-in.
+    """
+    program = queries.public_program(org_slug, program_slug)
     if program is None:
         raise Http404
     cohort = program.current_cohort()
@@ -120,6 +124,7 @@ def program_public(request: AuthenticatedHttpRequest, org_slug: str, program_slu
             "program": program,
             "cohort": cohort,
             "accepting": cohort is not None and cohort.accepts_applications(),
+            "may_apply": queries.may_apply_to(request.user, program),
             "objectives": list(program.objectives.all()),
         },
     )

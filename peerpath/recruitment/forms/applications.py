@@ -131,6 +131,7 @@ class AvailabilityGridForm(forms.Form):
                         "value": f"{day}-{slot}",
                         "id": f"id_{name}_{day}_{slot}",
                         "label": f"{day_label}, {slot_label}",
+                        "slot": str(slot_label),
                         "checked": f"{day}-{slot}" in chosen,
                     }
                     for slot, slot_label in SLOTS

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import User
@@ -59,11 +60,46 @@ class InterviewScheduleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     location = forms.CharField(label=_("Where"), max_length=200, required=False)
+    confirm_past = forms.BooleanField(
+        label=_("Yes, record an interview that already took place"), required=False, widget=forms.HiddenInput
+    )
 
-    def __init__(self, *args: Any, interviewers: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        interviewers: QuerySet[User],
+        application: Application | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.application = application
         field = cast(forms.ModelChoiceField, self.fields["interviewer"])
         field.queryset = interviewers
+
+    def clean(self) -> dict[str, Any]:
+        """A date before the application is refused (services.schedule_interview has the same rule);
+        a past date is asked about, since an interview may be recorded after it took place."""
+        data = super().clean() or {}
+        when = data.get("scheduled_at")
+        if when is None:
+            return data
+        created = self.application.created if self.application else None
+        if created and when < created:
+            self.add_error(
+                "scheduled_at",
+                _("An interview cannot take place before the application was sent (%(date)s).")
+                % {"date": formats.date_format(timezone.localtime(created), "SHORT_DATE_FORMAT")},
+            )
+        elif when < timezone.now() and not data.get("confirm_past"):
+            self.fields["confirm_past"].widget = forms.CheckboxInput()
+            self.add_error(
+                "scheduled_at",
+                _(
+                    "This date is in the past. "
+                    "Tick the box below to record an interview that already took place."
+                ),
+            )
+        return data
 
 
 class InterviewScoreForm(forms.Form):

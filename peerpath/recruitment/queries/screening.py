@@ -130,6 +130,54 @@ def review_rows(
     return applications
 
 
+# Sort keys of the review table -> the fields they order on. Criteria sort as "c<id>" (their average).
+REVIEW_SORT_FIELDS: dict[str, tuple[str, ...]] = {
+    "applicant": ("applicant__last_name", "applicant__first_name", "applicant__username"),
+    "role": ("role",),
+    "status": ("status_rank",),
+    "source": ("source",),
+    "submitted": ("created",),
+    "overall": ("overall_average",),
+    "references": ("references_received", "references_requested"),
+    "check": ("check_state",),
+}
+DEFAULT_REVIEW_SORT = "applicant"
+
+
+def status_rank_annotation() -> Case:
+    """The position of an application's status in the status machine (submitted first, withdrawn last)."""
+    return Case(
+        *(When(status=status, then=Value(rank)) for rank, status in enumerate(Application.Status.values)),
+        output_field=IntegerField(),
+    )
+
+
+def order_review_rows(
+    applications: QuerySet[Application], sort: str, criteria: Iterable[RubricCriterion]
+) -> tuple[QuerySet[Application], str]:
+    """`applications` ordered by the sort key `sort` ("-" first for descending), empty values last.
+
+    Returns the ordered rows and the sort key applied: an unknown key falls back to the applicant's name.
+    Statuses sort in the status machine's order, not alphabetically.
+    """
+    key = sort.removeprefix("-")
+    criterion_ids = {f"c{criterion.pk}": criterion.pk for criterion in criteria}
+    if key in criterion_ids:
+        applications = applications.annotate(sort_value=criterion_average_annotation(criterion_ids[key]))
+        fields: tuple[str, ...] = ("sort_value",)
+    elif key in REVIEW_SORT_FIELDS:
+        fields = REVIEW_SORT_FIELDS[key]
+        if key == "status":
+            applications = applications.annotate(status_rank=status_rank_annotation())
+    else:
+        sort, fields = DEFAULT_REVIEW_SORT, REVIEW_SORT_FIELDS[DEFAULT_REVIEW_SORT]
+    descending = sort.startswith("-")
+    ordering = [
+        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in fields
+    ]
+    return applications.order_by(*ordering, "pk"), sort
+
+
 def criterion_average_annotation(criterion_id: int) -> Subquery:
     scores = InterviewScore.objects.filter(
         interview__application=OuterRef("pk"), criterion_id=criterion_id

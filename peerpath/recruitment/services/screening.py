@@ -4,15 +4,17 @@ Application statuses change only through `services.set_application_status`.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import icalendar
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from peerpath.core.audit import record_audit
@@ -27,7 +29,11 @@ from peerpath.recruitment.models import (
     RubricCriterion,
 )
 from peerpath.recruitment.queries.screening import references_due_for_reminder, references_past_expiry
-from peerpath.recruitment.services.applications import RecruitmentError, set_application_status
+from peerpath.recruitment.services.applications import (
+    RecruitmentError,
+    allowed_next_statuses,
+    set_application_status,
+)
 
 REFERENCE_SALT = "peerpath.reference"
 REFERENCE_VALID_FOR = datetime.timedelta(days=14)
@@ -108,7 +114,16 @@ def schedule_interview(
     actor: Any,
     request: HttpRequest | None = None,
 ) -> Interview:
-    """Schedule an interview; the first one moves a submitted or screening application to interview."""
+    """Schedule an interview; the first one moves a submitted or screening application to interview.
+
+    An interview cannot be dated before the application existed. The applicant gets an invitation that says
+    when and where, with a calendar file, unless the interview is recorded after it took place.
+    """
+    if application.created and scheduled_at < application.created:
+        raise ScreeningError(
+            _("An interview cannot take place before the application was sent (%(date)s).")
+            % {"date": formats.date_format(timezone.localtime(application.created), "SHORT_DATE_FORMAT")}
+        )
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -140,7 +155,52 @@ def schedule_interview(
             set_application_status(
                 application=application, status=Application.Status.INTERVIEW, actor=actor, request=request
             )
+        if scheduled_at > timezone.now():
+            _queue_interview_invitation(interview)
     return interview
+
+
+INTERVIEW_LENGTH = datetime.timedelta(minutes=30)
+
+
+def interview_calendar(interview: Interview) -> bytes:
+    """The interview as an iCalendar invitation (times in UTC; calendars show them in local time)."""
+    application = interview.application
+    program = application.cohort.program
+    start = interview.scheduled_at.astimezone(datetime.UTC)
+    calendar = icalendar.Calendar.new(
+        prodid="-//PeerPath//Interviews//EN",
+        subcomponents=[
+            icalendar.Event.new(
+                uid=f"interview-{interview.pk}@peerpath",
+                stamp=timezone.now(),
+                start=start,
+                end=start + INTERVIEW_LENGTH,
+                summary=_("Interview: %(program)s") % {"program": program.name},
+                location=interview.location or None,
+            )
+        ],
+    )
+    return calendar.to_ical()
+
+
+def _queue_interview_invitation(interview: Interview) -> None:
+    application = interview.application
+    program = application.cohort.program
+    language = application.applicant.preferred_language or translation.get_language() or "en"
+    with translation.override(language):
+        calendar = interview_calendar(interview).decode()
+    queue_email(
+        to=application.applicant,
+        template="recruitment/email/interview_invitation",
+        context={
+            "application": application,
+            "interview": interview,
+            "program": program,
+            "time_zone": program.organization.timezone,
+        },
+        attachments=[["interview.ics", calendar, "text/calendar"]],
+    )
 
 
 def record_interview_scores(
@@ -179,6 +239,20 @@ def record_interview_scores(
 class BulkResult:
     moved: list[Application] = field(default_factory=list)
     skipped: list[tuple[Application, str]] = field(default_factory=list)
+
+
+def legal_moves(application: Application) -> list[str]:
+    """The statuses `application` may move to next (the status machine's rule, for pages to offer)."""
+    return allowed_next_statuses(application)
+
+
+def legal_bulk_moves(applications: Iterable[Application]) -> list[str]:
+    """The statuses at least one of `applications` may move to, in the status machine's order.
+
+    The review page offers only these; its script narrows them to the moves every ticked row allows.
+    """
+    moves = {status for application in applications for status in allowed_next_statuses(application)}
+    return [status for status in Application.Status.values if status in moves]
 
 
 def bulk_set_application_status(

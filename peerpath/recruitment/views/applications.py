@@ -15,7 +15,13 @@ from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.core import policy
 from peerpath.core.roles import STAFF_ROLES, Role
 from peerpath.programs.models import Cohort, ParticipantRole, Program
-from peerpath.recruitment.forms.applications import ApplicationForm, NominationForm, QuestionForm, StatusForm
+from peerpath.recruitment.forms.applications import (
+    AVAILABILITY_CHOICES,
+    ApplicationForm,
+    NominationForm,
+    QuestionForm,
+    StatusForm,
+)
 from peerpath.recruitment.models import Application, Question
 from peerpath.recruitment.queries import applications as queries
 from peerpath.recruitment.services import applications as services
@@ -215,6 +221,19 @@ def _get_application_for_reader(request: AuthenticatedHttpRequest, pk: int) -> A
     return application
 
 
+AVAILABILITY_LABELS = dict(AVAILABILITY_CHOICES)
+
+
+def availability_labels(codes: list[str]) -> list[str]:
+    """ "mon-lunch" -> "Monday, Lunch", in the reader's language; an unknown code is shown as it is."""
+    return [str(AVAILABILITY_LABELS.get(code, code)) for code in codes or []]
+
+
+def status_label(code: str) -> str:
+    """An application status code as its label in the reader's language ("screening" -> "Screening")."""
+    return str(Application.Status(code).label) if code in Application.Status.values else code
+
+
 def _render_detail(
     request: AuthenticatedHttpRequest, application: Application, status_form: StatusForm | None = None
 ) -> HttpResponse:
@@ -222,13 +241,19 @@ def _render_detail(
     context: dict[str, Any] = {
         "application": application,
         "program": application.cohort.program,
+        "availability": availability_labels(application.availability),
         "is_applicant": is_applicant,
         "can_withdraw": is_applicant
         and Application.Status.WITHDRAWN in services.TRANSITIONS[application.status],
     }
     if not is_applicant:
         # Staff only: the status history (who decided what, and why) and the decision form.
-        context["history"] = queries.application_status_history(application).select_related("actor")
+        history = list(queries.application_status_history(application).select_related("actor"))
+        for entry in history:
+            entry.from_label = status_label(entry.detail.get("from", ""))  # type: ignore[attr-defined]
+            entry.to_label = status_label(entry.detail.get("to", ""))  # type: ignore[attr-defined]
+        context["history"] = history
+        context["can_review"] = policy.can(request.user, "review", application)
         if policy.can(request.user, "decide", application):
             allowed = services.allowed_next_statuses(application)
             context["status_form"] = status_form or StatusForm(allowed=allowed)

@@ -54,6 +54,7 @@ def consent_list(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResp
             "cohort": cohort,
             "rows": rows,
             "missing_count": sum(1 for row in rows if row.is_missing),
+            "any_under_13": any(row.student.is_under_13 for row in rows),
         },
     )
 

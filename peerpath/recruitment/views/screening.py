@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,9 +32,9 @@ from peerpath.recruitment.forms.screening import (
 from peerpath.recruitment.models import Application, BackgroundCheck, Interview, RubricCriterion
 from peerpath.recruitment.queries.screening import (
     CHECK_LABELS,
-    criterion_average_annotation,
     criterion_averages,
     interviewer_choices,
+    order_review_rows,
     review_rows,
     rubric_of,
     screening_record,
@@ -45,6 +45,8 @@ from peerpath.recruitment.services.screening import (
     add_rubric_criterion,
     bulk_set_application_status,
     delete_rubric_criterion,
+    legal_bulk_moves,
+    legal_moves,
     move_rubric_criterion,
     record_background_check,
     record_interview_scores,
@@ -57,21 +59,16 @@ from peerpath.recruitment.services.screening import (
 )
 
 REVIEW_PAGE_SIZE = 50
-# Sort keys of the review table: key -> (column label, order_by fields). Criteria sort as "c<id>".
-REVIEW_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "applicant": (
-        gettext_lazy("Applicant"),
-        ("applicant__last_name", "applicant__first_name", "applicant__username"),
-    ),
-    "role": (gettext_lazy("Role"), ("role",)),
-    "status": (gettext_lazy("Status"), ("status",)),
-    "source": (gettext_lazy("Source"), ("source",)),
-    "submitted": (gettext_lazy("Submitted"), ("created",)),
-}
-REVIEW_SCORE_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "overall": (gettext_lazy("Overall average"), ("overall_average",)),
-    "references": (gettext_lazy("References received"), ("references_received", "references_requested")),
-    "check": (gettext_lazy("Background check"), ("check_state",)),
+# Columns of the review table: sort key -> label (the ordering itself is queries.order_review_rows).
+REVIEW_COLUMNS: dict[str, Any] = {
+    "applicant": gettext_lazy("Applicant"),
+    "role": gettext_lazy("Role"),
+    "status": gettext_lazy("Status"),
+    "source": gettext_lazy("Source"),
+    "submitted": gettext_lazy("Submitted"),
+    "overall": gettext_lazy("Overall average"),
+    "references": gettext_lazy("References received"),
+    "check": gettext_lazy("Background check"),
 }
 
 
@@ -147,22 +144,7 @@ def application_review(request: AuthenticatedHttpRequest, program_pk: int) -> Ht
         status=filters.get("status", ""),
     )
 
-    sort = request.GET.get("sort", "applicant")
-    key = sort.removeprefix("-")
-    columns = {**REVIEW_COLUMNS, **REVIEW_SCORE_COLUMNS}
-    criterion_ids = {f"c{c.pk}": c.pk for c in criteria}
-    if key in criterion_ids:
-        applications = applications.annotate(sort_value=criterion_average_annotation(criterion_ids[key]))
-        fields: tuple[str, ...] = ("sort_value",)
-    elif key in columns:
-        fields = columns[key][1]
-    else:
-        sort, key, fields = "applicant", "applicant", columns["applicant"][1]
-    descending = sort.startswith("-")
-    ordering = [
-        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in fields
-    ]
-    applications = applications.order_by(*ordering, "pk")
+    applications, sort = order_review_rows(applications, request.GET.get("sort", "applicant"), criteria)
 
     page = Paginator(applications, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     averages = criterion_averages(application.pk for application in page.object_list)
@@ -171,13 +153,14 @@ def application_review(request: AuthenticatedHttpRequest, program_pk: int) -> Ht
             "application": application,
             "criterion_averages": [averages.get(application.pk, {}).get(c.pk) for c in criteria],
             "check_label": CHECK_LABELS[application.check_state],  # type: ignore[attr-defined]
+            "moves": " ".join(legal_moves(application)),
         }
         for application in page.object_list
     ]
     query = request.GET.copy()
     query.pop("page", None)
     query.setdefault("sort", sort)
-    headers = {k: _sort_header(k, label, sort, query) for k, (label, _fields) in columns.items()}
+    headers = {key: _sort_header(key, label, sort, query) for key, label in REVIEW_COLUMNS.items()}
     criterion_headers = [_sort_header(f"c{c.pk}", c.name, sort, query) for c in criteria]
     can_decide = policy.scope(request.user, Program.objects.filter(pk=program.pk), "manage").exists()
     context = {
@@ -191,7 +174,9 @@ def application_review(request: AuthenticatedHttpRequest, program_pk: int) -> Ht
         "query": query.urlencode(),
         "can_decide": can_decide,
         "can_see_checks": may_manage_checks(request.user, program.organization_id),
-        "statuses": Application.Status.choices,
+        "statuses": [
+            (status, Application.Status(status).label) for status in legal_bulk_moves(page.object_list)
+        ],
         "review_url": request.get_full_path(),
     }
     template = "recruitment/screening/review.html"
@@ -310,7 +295,9 @@ def _render_screening(
     program = application.cohort.program
     can_decide = policy.can(request.user, "decide", application)
     if can_decide and schedule_form is None:
-        schedule_form = InterviewScheduleForm(interviewers=interviewer_choices(program))
+        schedule_form = InterviewScheduleForm(
+            interviewers=interviewer_choices(program), application=application
+        )
     context = {
         "application": application,
         "program": program,
@@ -341,11 +328,18 @@ def application_screening(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_POST
 def interview_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _get_application(request, pk, "decide")
-    form = InterviewScheduleForm(request.POST, interviewers=interviewer_choices(application.cohort.program))
+    form = InterviewScheduleForm(
+        request.POST, interviewers=interviewer_choices(application.cohort.program), application=application
+    )
     if form.is_valid():
         try:
             interview = schedule_interview(
-                application=application, actor=request.user, request=request, **form.cleaned_data
+                application=application,
+                interviewer=form.cleaned_data["interviewer"],
+                scheduled_at=form.cleaned_data["scheduled_at"],
+                location=form.cleaned_data["location"],
+                actor=request.user,
+                request=request,
             )
         except ScreeningError as error:
             form.add_error("interviewer", str(error))
@@ -394,7 +388,13 @@ def interview_score(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "recruitment/screening/interview_score.html",
-        {"interview": interview, "program": program, "form": form, "criteria": criteria},
+        {
+            "interview": interview,
+            "program": program,
+            "form": form,
+            "criteria": criteria,
+            "can_edit_rubric": not criteria and policy.can(request.user, "manage", program),
+        },
         status=400 if form.is_bound else 200,
     )
 

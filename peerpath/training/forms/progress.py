@@ -1,13 +1,17 @@
 """Forms of the training progress pages. They validate; the services in progress_services.py write."""
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.programs.models import Event, ParticipantRole, Program
 from peerpath.training.models import Module, Requirement, RolePlayChecklist
+
+WORKSHOP_HELP = _("Only events of kind “Training” are listed: change an event's kind to list it here.")
 
 
 class RequirementForm(forms.Form):
@@ -16,7 +20,11 @@ class RequirementForm(forms.Form):
         label=_("Module"), queryset=Module.objects.none(), required=False, empty_label=_("— none —")
     )
     workshop = forms.ModelChoiceField(
-        label=_("Training workshop"), queryset=Event.objects.none(), required=False, empty_label=_("— none —")
+        label=_("Training workshop"),
+        queryset=Event.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+        help_text=WORKSHOP_HELP,
     )
     due_on = forms.DateField(
         label=_("Due"),
@@ -38,6 +46,12 @@ class RequirementForm(forms.Form):
         self.fields["module"].queryset = modules  # type: ignore[attr-defined]
         self.fields["workshop"].queryset = workshops  # type: ignore[attr-defined]
 
+    def clean_due_on(self) -> datetime.date | None:
+        due_on: datetime.date | None = self.cleaned_data.get("due_on")
+        if due_on and due_on < timezone.localdate():
+            raise forms.ValidationError(_("The due date is in the past: choose today or a later day."))
+        return due_on
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         module, workshop = data.get("module"), data.get("workshop")
@@ -52,7 +66,9 @@ class RequirementForm(forms.Form):
 
 
 class WorkshopCreditForm(forms.Form):
-    workshop = forms.ModelChoiceField(label=_("Training workshop"), queryset=Event.objects.none())
+    workshop = forms.ModelChoiceField(
+        label=_("Training workshop"), queryset=Event.objects.none(), help_text=WORKSHOP_HELP
+    )
     module = forms.ModelChoiceField(label=_("Counts as completing"), queryset=Module.objects.none())
 
     def __init__(
