@@ -1,7 +1,7 @@
 """Benchmark of the matching engine at scale: ``python -m peerpath.engine.bench [--sizes ...]``.
 
 Each (N, capacity) case runs in its own subprocess so that peak memory (``ru_maxrss``) is per case, and
-runs exactly what ``engine.match`` runs for ``max_total``: ``engine.generate_school`` (a seeded district:
+runs exactly what ``solve.match`` runs for ``max_total``: ``synthetic.generate_school`` (a seeded district:
 about ``--school-size`` mentees per school, see its docstring), scoring of the compatible school blocks on 2
 threads with default weights and constraints (embeddings of the "about me" texts included) into the compact
 per-component form (``Scorer.score_compact``), then ``pruning.solve_groups`` (per school group: top-k
@@ -11,8 +11,6 @@ and of the same-school blocks), total, matched, minimum pair score, proven optim
 ratio to an independent exact optimum (scipy's dense ``linear_sum_assignment`` over all mentees x all
 mentor places, only when the dense matrix fits) and the ratio of a greedy baseline (pairs by score, take if
 both free). Explanations (the per-pair breakdowns ``match`` also builds) are not included.
-
-``Generated`` below is an older synthetic pair generator (no engine), kept for the solver's own tests.
 """
 
 import argparse
@@ -22,68 +20,14 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from peerpath.engine.pruning import Chunk
-
 IntArray = npt.NDArray[np.int64]
 AnyInts = npt.NDArray[np.integer]  # pair arrays: int32 indexes, int64 scores
 _DENSE_LIMIT_BYTES = 2_000_000_000  # skip the dense reference above this matrix size
-
-
-def _mix(h: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
-    h = h ^ (h >> np.uint32(16))
-    h = h * np.uint32(0x7FEB352D)
-    h = h ^ (h >> np.uint32(15))
-    h = h * np.uint32(0x846CA68B)
-    return h ^ (h >> np.uint32(16))
-
-
-class Generated:
-    """A seeded synthetic school: pairs are produced block by block and are the same on every pass."""
-
-    def __init__(self, n_mentees: int, n_mentors: int, seed: int) -> None:
-        rng = np.random.default_rng(seed)
-        self.n, self.m = n_mentees, n_mentors
-        schools = int(rng.integers(2, 4))
-        weights = rng.dirichlet(np.full(schools, 4.0))
-        self.school_e = rng.choice(schools, n_mentees, p=weights)
-        self.school_r = rng.choice(schools, n_mentors, p=weights)
-        same = float((weights**2).sum())
-        self.p_same = min(0.9, 0.10 / same)  # about 10 % of all pairs feasible, mostly within a school
-        self.p_cross = 0.003
-        dim = 4
-        self.taste_e = rng.normal(size=(n_mentees, dim)).astype(np.float32)
-        self.taste_r = rng.normal(size=(n_mentors, dim)).astype(np.float32)
-        self.quality = rng.normal(size=n_mentors).astype(np.float32)
-        self.key_e = rng.integers(0, 2**32, n_mentees, dtype=np.uint64).astype(np.uint32)
-        self.key_r = rng.integers(0, 2**32, n_mentors, dtype=np.uint64).astype(np.uint32)
-        self.block = max(1, 4_000_000 // max(n_mentors, 1))
-
-    def blocks(self) -> Iterator[Chunk]:
-        for lo in range(0, self.n, self.block):
-            hi = min(self.n, lo + self.block)
-            h = _mix(self.key_e[lo:hi, None] ^ _mix(self.key_r[None, :]))
-            same = self.school_e[lo:hi, None] == self.school_r[None, :]
-            thresh = np.where(same, np.uint32(self.p_same * 2**20), np.uint32(self.p_cross * 2**20))
-            feasible = (h & np.uint32(2**20 - 1)) < thresh
-            r, c = np.nonzero(feasible)
-            taste = np.einsum("pd,pd->p", self.taste_e[lo + r], self.taste_r[c])
-            noise = ((h[r, c] >> np.uint32(20)) % np.uint32(161)).astype(np.float32) - 80.0
-            score = 500.0 + 110.0 * taste + 60.0 * self.quality[c] + noise
-            yield (
-                (r + lo).astype(np.int32),
-                c.astype(np.int32),
-                np.clip(np.rint(score), 0, 1000).astype(np.int32),
-            )
-
-    def arrays(self) -> tuple[IntArray, IntArray, IntArray]:
-        parts = list(self.blocks())
-        return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))  # type: ignore[return-value]
 
 
 def greedy_total(rows: AnyInts, cols: AnyInts, scores: AnyInts, n: int, cap: IntArray) -> int:
@@ -130,18 +74,20 @@ def _peak_mb() -> float:
 def run_case(
     n: int, capacity: int, seed: int, k: int, reference: bool, school_size: int | None
 ) -> dict[str, Any]:
-    """One case, exactly as ``engine.match`` runs it: score (blocks, 2 threads), then the certified solver."""
-    from peerpath.engine import core as engine
+    """One case, exactly as ``solve.match`` runs it: score (blocks, 2 threads), then the certified solver."""
+    from peerpath.engine.inputs import Constraints, Weights
     from peerpath.engine.pruning import solve_groups
+    from peerpath.engine.scoring import Scorer
+    from peerpath.engine.synthetic import generate_school
 
     m = n if capacity == 1 else -(-n // capacity)
     out: dict[str, Any] = {"n": n, "capacity": capacity, "mentors": m}
-    mentees, mentors = engine.generate_school(n, m, seed, school_size=school_size)
+    mentees, mentors = generate_school(n, m, seed, school_size=school_size)
     mentors.capacity = np.full(m, capacity, np.int64)
     cap = mentors.capacity
     out["schools"] = int(np.unique(mentees.school).size)
     t0 = time.perf_counter()
-    scorer = engine.Scorer(mentees, mentors, engine.Weights(), engine.Constraints())
+    scorer = Scorer(mentees, mentors, Weights(), Constraints())
     compact = scorer.score_compact()
     out["scoring_s"] = time.perf_counter() - t0
     t1 = time.perf_counter()
@@ -241,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         else "2-3 schools at any size (dense worst case)"
     )
     print(
-        f"# data: engine.generate_school seed {args.seed}, {layout}; "
+        f"# data: synthetic.generate_school seed {args.seed}, {layout}; "
         f"default Weights and Constraints; k={args.k}"
     )
     for n in (int(x) for x in args.sizes.split(",")):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from peerpath.accounts.demo import DEMO_PASSWORD
 from peerpath.accounts.models import GuardianLink, Membership, Organization, User
 from peerpath.core.roles import Role
-from peerpath.engine.core import DEMO_VOCABULARY
+from peerpath.engine.synthetic import DEMO_VOCABULARY
 from peerpath.matching.features import BACKGROUND_KEYS, GOAL_KEYS, SLOT_KEYS
 from peerpath.matching.models import InterestTag, MatchRound, Preference, Profile
 from peerpath.matching.services import rounds as services

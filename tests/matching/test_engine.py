@@ -11,24 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from peerpath.engine import core as engine
-from peerpath.engine import pruning
-from peerpath.engine.core import (
-    COMPONENTS,
-    CONSTRAINTS,
-    DEMO_VOCABULARY,
-    Constraints,
-    EngineResult,
-    Scorer,
-    Side,
-    Vocabulary,
-    Weights,
-    explain,
-    explain_pairs,
-    generate_school,
-    match,
-    score_pairs,
-)
+from peerpath.engine import pruning, solve
+from peerpath.engine.explanations import explain
+from peerpath.engine.inputs import COMPONENTS, CONSTRAINTS, Constraints, Side, Vocabulary, Weights
+from peerpath.engine.scoring import Scorer, component_labels, explain_pairs, score_pairs
+from peerpath.engine.solve import EngineResult, match
+from peerpath.engine.synthetic import DEMO_VOCABULARY, generate_school
 
 NO_CONSTRAINTS = Constraints(
     require_matchable=False,
@@ -561,13 +549,13 @@ def test_large_instances_go_to_the_pruned_solver(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(pruning, "solve_by_components", spy(pruning.solve_by_components))
     monkeypatch.setattr(pruning, "solve_groups", spy(pruning.solve_groups))  # the compact form (no locks)
-    monkeypatch.setattr(engine, "LARGE_PAIRS", 10)
+    monkeypatch.setattr(solve, "LARGE_PAIRS", 10)
     big = match(mentees, mentors, Weights(), Constraints())
     assert calls == [1]
     match(mentees, mentors, Weights(), Constraints(), mode="max_min")  # stays on the exact solver
     match(mentees, mentors, Weights(), Constraints(), mode="stable")
     assert calls == [1]
-    monkeypatch.setattr(engine, "LARGE_PAIRS", 10**9)
+    monkeypatch.setattr(solve, "LARGE_PAIRS", 10**9)
     small = match(mentees, mentors, Weights(), Constraints())
     assert calls == [1]
     assert big.total == small.total
@@ -641,7 +629,7 @@ def test_compact_solver_equals_solver_on_all_pairs(mode: str) -> None:
     mentors.capacity[::7] = 0
     scorer = Scorer(mentees, mentors, Weights(), Constraints())
     scored = scorer.score(full_exclusions=False)
-    label_a, label_b = engine._components(scorer)
+    label_a, label_b = component_labels(scorer)
     full = pruning.solve_by_components(
         scored.rows, scored.cols, scored.score, len(mentees), mentors.capacity,
         mentee_component=label_a, mentor_component=label_b, mode=mode, k=2,

@@ -7,13 +7,13 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from peerpath.engine.assignment import Problem, ProblemError, solve
-from peerpath.engine.bench import Generated
 from peerpath.engine.pruning import (
     _shortest_distances,
     _top_k_rows,
     solve_by_components,
     solve_large,
 )
+from peerpath.engine.synthetic import Generated
 
 
 @st.composite

@@ -37,9 +37,9 @@ def test_reasons_are_worded_in_the_readers_language():
 
 
 def test_every_engine_component_has_a_weight_setting_and_a_label():
-    from peerpath.engine import core as engine
+    from peerpath.engine.inputs import COMPONENTS
     from peerpath.matching.models import MatchSettings
     from peerpath.matching.reasons import COMPONENT_LABELS
 
-    assert MatchSettings.WEIGHT_FIELDS == engine.COMPONENTS
-    assert set(COMPONENT_LABELS) == set(engine.COMPONENTS)
+    assert MatchSettings.WEIGHT_FIELDS == COMPONENTS
+    assert set(COMPONENT_LABELS) == set(COMPONENTS)
