@@ -13,11 +13,12 @@ from peerpath.accounts.demo import DEMO_PASSWORD
 from peerpath.accounts.models import GuardianLink, Membership, Organization, User
 from peerpath.core.roles import Role
 from peerpath.engine.synthetic import DEMO_VOCABULARY
-from peerpath.matching.features import BACKGROUND_KEYS, GOAL_KEYS, SLOT_KEYS
+from peerpath.matching.features import BACKGROUND_KEYS, GOAL_KEYS
 from peerpath.matching.models import InterestTag, MatchRound, Preference, Profile
 from peerpath.matching.services import rounds as services
 from peerpath.programs.demo import _students
 from peerpath.programs.models import Participant, ParticipantRole, Program
+from peerpath.programs.vocabularies import SLOT_KEYS
 from peerpath.recruitment.models import Application, BackgroundCheck, Consent
 from peerpath.training.models import Completion, Requirement
 

@@ -23,7 +23,7 @@ from peerpath.matching.eligibility import matchability
 from peerpath.matching.models import Preference, Profile
 from peerpath.mentorships.models import Match
 from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
-from peerpath.recruitment.forms.applications import AVAILABILITY_CHOICES
+from peerpath.programs.vocabularies import SLOT_KEYS, SUBJECT_HARD, SUBJECT_STRONG
 from peerpath.recruitment.models import Application, Consent
 
 # Goals a mentee names, and the same list as strengths a mentor offers: one vocabulary so they meet.
@@ -52,10 +52,9 @@ BACKGROUND_CHOICES = [
     ("lgbtq", _("LGBTQ+")),
 ]
 BACKGROUND_KEYS = [key for key, _label in BACKGROUND_CHOICES]
-SLOT_KEYS = [key for key, _label in AVAILABILITY_CHOICES]  # 55 weekly slots: one bit each
 OPEN_STATUSES = (Match.Status.PROPOSED, Match.Status.ACTIVE, Match.Status.PAUSED)
-NEED_LEVELS = {"hard"}  # peer tutoring: a mentee asks for help with these
-TEACH_LEVELS = {"strong"}  # and a tutor offers these
+NEED_LEVELS = {SUBJECT_HARD}  # peer tutoring: a mentee asks for help with these
+TEACH_LEVELS = {SUBJECT_STRONG}  # and a tutor offers these
 
 
 def mentee_key(user_id: int, subject: str = "") -> str:
