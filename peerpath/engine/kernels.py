@@ -271,11 +271,13 @@ def shortest_distances(indptr, heads, costs):
     """Exact shortest distances in a graph (node a's arcs: heads/costs[indptr[a]:indptr[a + 1]], integer
     costs, no negative cycle) from a virtual root joined to every node by a cost-0 arc, so every distance
     starts at 0. Bellman-Ford with a queue of the nodes whose distance dropped (each node at most once in
-    it). Without a negative cycle a node's distance drops at most `nodes - 1` times; more raises."""
+    it). Without a negative cycle every node's current path has at most `nodes` arcs (the root's included);
+    a longer one holds a cycle, which can only be negative, and raises. (Counting the drops of a node's
+    distance instead is no test: with parallel arcs it may drop more than `nodes` times.)"""
     nodes = indptr.size - 1
     distance = np.zeros(nodes, np.int64)
     queued = np.ones(nodes, np.bool_)
-    drops = np.zeros(nodes, np.int64)
+    arcs = np.ones(nodes, np.int64)  # arcs on each node's current path from the root
     queue = np.empty(nodes + 1, np.int64)  # a ring: each node at most once in it
     for node in range(nodes):
         queue[node] = node
@@ -290,8 +292,8 @@ def shortest_distances(indptr, heads, costs):
             reach = distance[a] + costs[arc]
             if reach < distance[b]:
                 distance[b] = reach
-                drops[b] += 1
-                if drops[b] >= nodes:
+                arcs[b] = arcs[a] + 1
+                if arcs[b] > nodes:
                     raise RuntimeError("negative cycle in a residual graph")
                 if not queued[b]:
                     queued[b] = True

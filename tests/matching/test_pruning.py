@@ -192,3 +192,12 @@ def test_shortest_distances_match_plain_bellman_ford(nodes, data):
         for x, y, z in zip(a.tolist(), b.tolist(), w.tolist(), strict=True):
             best[y] = min(best[y], best[x] + z)
     assert d.tolist() == best
+
+
+def test_shortest_distances_with_parallel_arcs_need_no_cycle_and_a_negative_cycle_raises():
+    # Parallel negative arcs make a distance drop more often than there are nodes: still no cycle.
+    a, b, w = [0, 0, 2, 3, 3, 3], [1, 1, 0, 0, 1, 2], [-1, -2, -2, 0, 0, 0]
+    d = _shortest_distances(np.array(a), np.array(b), np.array(w), 3, 4)
+    assert d.tolist() == [-2, -4, 0, 0]
+    with pytest.raises(RuntimeError, match="negative cycle"):
+        _shortest_distances(np.array([0, 1, 2, 2]), np.array([1, 0, 0, 1]), np.array([-1, 0, 0, 0]), 2, 3)
