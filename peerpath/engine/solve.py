@@ -3,14 +3,20 @@
 Pure Python + numpy/scipy, no Django: `Side` arrays in, `EngineResult` out. `matching.services.rounds`
 maps the ORM to these dataclasses and ids back.
 
-"max_total" and "max_matched" with more than `LARGE_PAIRS` feasible pairs go to
-`pruning.solve_by_components`: school groups that no pair joins are solved independently, each by top-k
-candidate pruning plus min-cost flow, with an LP-duality certificate checked in exact integer arithmetic
-over every feasible pair (pruned pairs that violate it are added back until it holds), so the result is
-proven optimal (`EngineResult.optimal`) or comes with a certified `gap_bound`. `match` scores into the
-compact per-group form (`Scorer.score_compact`, about 4 bytes a pair) that `pruning.solve_groups` reads
-directly when no pair is locked; otherwise it converts it to `ScoredPairs`. Small instances and the
-"max_min" and "stable" modes go to `assignment.solve` (exact sparse min-cost flow / deferred acceptance).
+"max_total", "max_matched" and "max_min" with more than `LARGE_PAIRS` feasible pairs go to
+`pruning.solve_groups` / `pruning.solve_by_components`: school groups that no pair joins are solved
+independently, each by top-k candidate pruning plus min-cost flow, with an LP-duality certificate checked
+in exact integer arithmetic over every feasible pair (pruned pairs that violate it are added back until it
+holds), so the result is proven optimal (`EngineResult.optimal`) or comes with a certified `gap_bound`.
+"max_min" first finds the highest floor on the score that keeps the most mentees matched (maximum
+matchings, exact), then solves "max_matched" on the pairs at or above it. `match` scores into the compact
+per-group form (`Scorer.score_compact`, about 4 bytes a pair) that `pruning.solve_groups` reads directly
+when no pair is locked; otherwise it converts it to `ScoredPairs`. Small instances and the "stable" mode
+go to `assignment.solve` (exact sparse min-cost flow / deferred acceptance).
+
+Locked pairs are the coordinator's decision: they are fixed first (their mentees leave the problem, their
+mentors' places drop), and every goal applies to the pairs the engine chooses. In "max_min" a locked pair
+with a low score does not lower the floor for the others.
 """
 
 from collections.abc import Callable, Collection, Sequence
@@ -136,7 +142,7 @@ def _solve_pruned(
         unmatched=np.flatnonzero(~matched).tolist(),
         optimal=solution.optimal,
         gap_bound=solution.gap_bound,
-        bottleneck=min((s for _, _, s in chosen), default=None),
+        bottleneck=solution.bottleneck,  # the pairs the solver chose: locks are left out
     )
 
 
@@ -177,12 +183,13 @@ def match(
     A locked pair is kept even when a hard constraint excludes it (the coordinator decided); a warning
     names the constraint. In "stable" mode both sides rank their feasible partners by pair score.
 
-    Solvers. "max_total" and "max_matched" with more than `LARGE_PAIRS` feasible pairs go to
-    `pruning.solve_by_components` (independent school groups solved apart, top-k candidates, an LP-duality
-    certificate that adds back pruned pairs until optimality is proven; `optimal` says whether it was, and
-    `gap_bound` bounds the loss otherwise). Everything else, and small instances, goes to
-    `assignment.solve` (exact sparse min-cost flow). `solver` forces one ("exact" / "pruned"; "pruned" only
-    applies to those two modes).
+    Solvers. "max_total", "max_matched" and "max_min" with more than `LARGE_PAIRS` feasible pairs go to
+    `pruning.solve_groups` or, with locks, `pruning.solve_by_components` (independent school groups solved
+    apart, top-k candidates, an LP-duality certificate that adds back pruned pairs until optimality is
+    proven; `optimal` says whether it was, and `gap_bound` bounds the loss otherwise). "stable", and small
+    instances, go to `assignment.solve` (exact sparse min-cost flow). `solver` forces one ("exact" /
+    "pruned"; "pruned" only applies to those three modes). In "max_min" the floor (the lowest score) is
+    the lowest of the pairs the engine chose: locked pairs do not count.
 
     `progress`, if given, is called in the calling thread with a fraction from 0 to 1 as scoring (to about
     0.6), solving (to about 0.95) and explaining advance; it ends with 1.0.
@@ -201,7 +208,7 @@ def match(
     if unknown:
         raise ValueError(f"locked pairs name unknown people: {sorted(unknown)}")
     lock_index = sorted({(scorer.mentee_pos[a], scorer.mentor_pos[b]) for a, b in locked})
-    pruned = mode in ("max_total", "max_matched") and (
+    pruned = mode in ("max_total", "max_matched", "max_min") and (
         solver == "pruned" or (solver == "auto" and len(compact) > LARGE_PAIRS)
     )
     feasible_count, feasible_pairs = compact.feasible_count, len(compact)
