@@ -589,20 +589,24 @@ def solve_groups(
     ``max_min`` (fairness: as many matched as possible, then the highest lowest score, then the highest
     total) first finds, per group, how many mentees can be matched and the highest floor that keeps that
     many (``highest_floor``); the round's floor is the lowest of them (groups are independent, so every
-    group can keep its count at that floor and none at a higher one). Each group is then solved as
-    ``max_matched`` on its pairs at or above the floor, which is exactly the lexicographic objective. The
-    groups are all held at once in this mode (each must be read twice)."""
+    group can keep its count at that floor and none at a higher one). Each group is then solved on its pairs
+    at or above the floor: as ``max_total`` first (cheaper weights), which is the answer when it matches the
+    group's most (no matching has a higher total, so none of the most matched does), else as
+    ``max_matched``; either is exactly the lexicographic objective. The groups are all held at once in this
+    mode (each must be read twice)."""
     if mode not in ("max_total", "max_matched", "max_min"):
         raise ProblemError(f"solve_groups supports max_total, max_matched and max_min, got {mode!r}")
     n = int(n_mentees)
     cap = np.asarray(capacities, dtype=np.int64).ravel()
     floor: int | None = None
+    most: dict[int, int] = {}  # max_min: each held group's most mentees matchable
     share = 0.0  # of the progress, taken by finding the floor
     if mode == "max_min":
         held = [group for group in groups if int(group.indptr[-1]) > 0]
         floors = []
         for t, group in enumerate(held):
-            floors.append(highest_floor(group, cap[group.mentors])[1])
+            most[id(group)], group_floor = highest_floor(group, cap[group.mentors])
+            floors.append(group_floor)
             if progress is not None:
                 progress(0.3 * (t + 1) / max(len(held), 1))
         floor, share = min(floors, default=0), 0.3
@@ -614,21 +618,17 @@ def solve_groups(
     all_optimal = True
     start = time.perf_counter()
     for t, group in enumerate(groups):
+        target = most.pop(id(group), 0)
         if floor is not None:
             group = at_least(group, floor)
         if int(group.indptr[-1]) > 0:
             left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
-            picked, cert, big = _solve_group(
-                group.indptr,
-                group.cols,
-                group.scores,
-                cap[group.mentors],
-                None,
-                "max_matched" if mode == "max_min" else mode,
-                k,
-                max_rounds,
-                left,
-            )
+            solve_as = "max_total" if mode == "max_min" else mode
+            arguments = (group.indptr, group.cols, group.scores, cap[group.mentors], None)
+            picked, cert, big = _solve_group(*arguments, solve_as, k, max_rounds, left)
+            if mode == "max_min" and (picked.size < target or not cert.optimal):
+                left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
+                picked, cert, big = _solve_group(*arguments, "max_matched", k, max_rounds, left)
             row = np.searchsorted(group.indptr, picked, side="right") - 1
             chosen.append(
                 (
