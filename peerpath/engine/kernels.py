@@ -454,3 +454,20 @@ def grow_matching(indptr, cols, scores, floor, cap, slot_start, slot_mentee, loa
                     slot = stack_slot[level]
                 count += 1
     return count
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def keep_at_least(indptr, cols, scores, floor, out_indptr):
+    """Drop the row-sorted pairs scoring below `floor`, in place: the kept pairs move to the front of `cols`
+    and `scores` (each write lands at or before its read, so nothing is overwritten before it is read), and
+    out_indptr gets the new row bounds. Returns how many pairs are kept."""
+    kept = 0
+    out_indptr[0] = 0
+    for r in range(indptr.size - 1):
+        for p in range(indptr[r], indptr[r + 1]):
+            if scores[p] >= floor:
+                cols[kept] = cols[p]
+                scores[kept] = scores[p]
+                kept += 1
+        out_indptr[r + 1] = kept
+    return kept

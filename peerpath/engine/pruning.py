@@ -593,7 +593,7 @@ def solve_groups(
     at or above the floor: as ``max_total`` first (cheaper weights), which is the answer when it matches the
     group's most (no matching has a higher total, so none of the most matched does), else as
     ``max_matched``; either is exactly the lexicographic objective. The groups are all held at once in this
-    mode (each must be read twice)."""
+    mode (each must be read twice), and their pairs below the floor are dropped in place (``at_least``)."""
     if mode not in ("max_total", "max_matched", "max_min"):
         raise ProblemError(f"solve_groups supports max_total, max_matched and max_min, got {mode!r}")
     n = int(n_mentees)
@@ -699,14 +699,10 @@ def highest_floor(group: Group, cap: IntArray) -> tuple[int, int]:
 
 
 def at_least(group: Group, floor: int) -> Group:
-    """The group's pairs scoring at least `floor` (the same group when none is below)."""
-    keep = np.asarray(group.scores) >= floor
-    if bool(keep.all()):
+    """The group's pairs scoring at least `floor`, compacted in place (no copy: the group's `cols` and
+    `scores` are overwritten; the result's arrays are views of them). The same group when none is below."""
+    if int(group.indptr[-1]) == 0 or int(np.min(group.scores)) >= floor:
         return group
-    per_row = np.zeros(group.indptr.size - 1, np.int64)
-    nonempty = np.flatnonzero(np.diff(group.indptr))
-    if nonempty.size:  # consecutive non-empty rows' ranges tile the pairs
-        per_row[nonempty] = np.add.reduceat(keep, group.indptr[nonempty], dtype=np.int64)
-    indptr = np.zeros(group.indptr.size, np.int64)
-    np.cumsum(per_row, out=indptr[1:])
-    return Group(group.mentees, group.mentors, indptr, group.cols[keep], group.scores[keep])
+    indptr = np.empty_like(group.indptr)
+    kept = kernels.keep_at_least(group.indptr, group.cols, group.scores, floor, indptr)
+    return Group(group.mentees, group.mentors, indptr, group.cols[:kept], group.scores[:kept])
