@@ -1,8 +1,9 @@
-"""Compiled inner loops of the engine (numba): scoring a block of cells, and the certificate's pass.
+"""Compiled inner loops of the engine (numba): scoring a block of cells, the certificate's pass, and the
+maximum matchings of the fairness goal (`grow_matching`, Hopcroft-Karp).
 
 Pure numba/numpy, no Django. These are the two loops that touch every cell or every feasible pair of a large
 round; written as plain loops they run in one pass with no temporaries, where the numpy formulas take about
-forty passes over memory. They compute exactly what the numpy code computes (`engine.Scorer._components`
+forty passes over memory. They compute exactly what the numpy code computes (`scoring.Scorer._components`
 and `_score`; `pruning._solve_rows`' check): the same float64 operations in the same order, integer
 products as integers, so the scores are bit for bit the same (tests compare the two on every path).
 
