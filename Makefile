@@ -57,10 +57,11 @@ smoke: install
 test: lint typecheck pytest smoke
 
 # Large-instance solver benchmark (timing, memory, certificate, ratio to an exact optimum and to greedy).
-# Both layouts: a district (~1,000 mentees per school) and 2-3 very large schools (the dense worst case).
+# Both layouts: a district (~1,000 mentees per school) and 2-3 very large schools (the dense worst case),
+# each for the "best total" and the "fairest" goal; the reference checks run in a process of their own.
 bench: install
-	$(BIN)/python -m peerpath.engine.bench --sizes 1000,10000,50000 --capacity 1,2
-	$(BIN)/python -m peerpath.engine.bench --sizes 10000,50000 --capacity 1,2 --school-size 0
+	$(BIN)/python -m peerpath.engine.bench --sizes 1000,10000,50000 --capacity 1,2 --modes max_total,max_min
+	$(BIN)/python -m peerpath.engine.bench --sizes 10000,50000 --capacity 1,2 --modes max_total,max_min --school-size 0
 	$(MAKE) bench-pages
 
 # The web part: every page of the demo as its usual persona, on PostgreSQL (a fresh `bench` database).

@@ -7,8 +7,9 @@ so optimality is exact, not up to floating-point noise.
 Modes:
 - ``max_total``: the feasible matching of highest total score (mentor capacities, locks, forbids).
 - ``max_matched``: as many mentees matched as possible, then the highest total.
-- ``max_min``: as many mentees matched as possible; among those, the highest lowest pair score;
-  then the highest total.
+- ``max_min``: as many mentees matched as possible; among those, the highest lowest score of the pairs
+  that are not locked (a lock is the coordinator's decision: its score does not lower the floor for the
+  others); then the highest total.
 - ``stable``: mentee-proposing deferred acceptance with capacities (see ``stable.py``).
 
 Ties are broken by index (the file interface maps ids in input order), so the same input gives the
@@ -52,7 +53,7 @@ class Solution:
     gap_bound: float = 0.0  # relative gap bound when not proven optimal
     # For each unmatched mentee: "no_feasible_pair", "forbidden", or "better_used_elsewhere".
     reasons: dict[int, str] = field(default_factory=dict)
-    # Lowest pair score in the assignment (the max_min objective), None when nothing is matched.
+    # Lowest score of the pairs the solver chose, locks left out (the max_min objective); None when none.
     bottleneck: int | None = None
 
 
@@ -73,9 +74,9 @@ class ProblemError(ValueError):
 #   maximum flows, one of minimum cost (= maximum total). This is the lexicographic objective exactly, with no
 #   big-M constant that could overflow.
 # - max_min: K* = maximum flow; binary search over the distinct scores for the largest t such that pairs with
-#   score >= t still carry K* (feasibility is monotone in t); then the bottleneck
-#   b = min(t, lowest locked score), and a max-flow-min-cost solve on the pairs with score >= b gives the
-#   highest total among those.
+#   score >= t still carry K* (feasibility is monotone in t); then a max-flow-min-cost solve on the pairs
+#   with score >= t gives the highest total among those. Locked pairs are already fixed and out of the
+#   residual graph, so their scores never lower t.
 #
 # Determinism and ties. Input is validated and sorted, so pair/forbid/lock order does not matter, and the
 # graph is built in a canonical order for a deterministic single-threaded solver. Ties are broken through an
@@ -325,8 +326,7 @@ def _solve_max_min(res: _Residual) -> list[_Pair]:
             low = mid
         else:
             high = mid - 1
-    bottleneck = min([thresholds[low]] + [s for _, _, s in res.locked])
-    kept = [p for p in res.pairs if p[2] >= bottleneck]
+    kept = [p for p in res.pairs if p[2] >= thresholds[low]]
     return _flow_matching(res, kept, _weights(res, kept, [s for _, _, s in kept]), max_count=True)
 
 
@@ -379,5 +379,5 @@ def solve(problem: Problem) -> Solution:
         optimal=True,
         gap_bound=0.0,
         reasons=_reasons(problem, unmatched),
-        bottleneck=min((s for _, _, s in assignments), default=None),
+        bottleneck=min((s for _, _, s in chosen), default=None),
     )

@@ -1,8 +1,9 @@
-"""Compiled inner loops of the engine (numba): scoring a block of cells, and the certificate's pass.
+"""Compiled inner loops of the engine (numba): scoring a block of cells, the certificate's pass, and the
+maximum matchings of the fairness goal (`grow_matching`, Hopcroft-Karp).
 
 Pure numba/numpy, no Django. These are the two loops that touch every cell or every feasible pair of a large
 round; written as plain loops they run in one pass with no temporaries, where the numpy formulas take about
-forty passes over memory. They compute exactly what the numpy code computes (`engine.Scorer._components`
+forty passes over memory. They compute exactly what the numpy code computes (`scoring.Scorer._components`
 and `_score`; `pruning._solve_rows`' check): the same float64 operations in the same order, integer
 products as integers, so the scores are bit for bit the same (tests compare the two on every path).
 
@@ -271,11 +272,13 @@ def shortest_distances(indptr, heads, costs):
     """Exact shortest distances in a graph (node a's arcs: heads/costs[indptr[a]:indptr[a + 1]], integer
     costs, no negative cycle) from a virtual root joined to every node by a cost-0 arc, so every distance
     starts at 0. Bellman-Ford with a queue of the nodes whose distance dropped (each node at most once in
-    it). Without a negative cycle a node's distance drops at most `nodes - 1` times; more raises."""
+    it). Without a negative cycle every node's current path has at most `nodes` arcs (the root's included);
+    a longer one holds a cycle, which can only be negative, and raises. (Counting the drops of a node's
+    distance instead is no test: with parallel arcs it may drop more than `nodes` times.)"""
     nodes = indptr.size - 1
     distance = np.zeros(nodes, np.int64)
     queued = np.ones(nodes, np.bool_)
-    drops = np.zeros(nodes, np.int64)
+    arcs = np.ones(nodes, np.int64)  # arcs on each node's current path from the root
     queue = np.empty(nodes + 1, np.int64)  # a ring: each node at most once in it
     for node in range(nodes):
         queue[node] = node
@@ -290,8 +293,8 @@ def shortest_distances(indptr, heads, costs):
             reach = distance[a] + costs[arc]
             if reach < distance[b]:
                 distance[b] = reach
-                drops[b] += 1
-                if drops[b] >= nodes:
+                arcs[b] = arcs[a] + 1
+                if arcs[b] > nodes:
                     raise RuntimeError("negative cycle in a residual graph")
                 if not queued[b]:
                     queued[b] = True
@@ -311,3 +314,161 @@ def place_rows(cols, scores, per_row, destination, out_cols, out_scores):
             out_cols[start + q] = cols[p]
             out_scores[start + q] = scores[p]
             p += 1
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def grow_matching(indptr, cols, scores, floor, cap, slot_start, slot_mentee, load, mate_pos, target, dist):
+    """Make a matching maximum on the pairs of score >= `floor` (row i's pairs: positions
+    indptr[i]..indptr[i + 1] - 1 to mentor cols[p]; mentor j takes at most cap[j] rows), in place, and
+    return how many rows it matches. Stops early once `target` rows are matched (an upper bound).
+
+    The matching: mate_pos[i] is row i's pair position or -1; mentor j's rows are slot_mentee[slot_start[j]
+    : slot_start[j] + load[j]]. It may come from a lower floor: its pairs below `floor` are dropped first.
+    Then a greedy pass, then Hopcroft-Karp phases: a breadth-first search from every unmatched row over
+    alternating paths gives each row its distance (`dist`, scratch), then depth-first searches along
+    rising distances find shortest augmenting paths that share no row. A phase whose search reaches no
+    mentor with room proves the matching maximum (no augmenting path exists)."""
+    n = indptr.size - 1
+    m = cap.size
+    count = 0
+    for i in range(n):  # drop pairs below the floor (the mentor's last row fills the gap)
+        p = mate_pos[i]
+        if p < 0:
+            continue
+        if scores[p] >= floor:
+            count += 1
+            continue
+        j = cols[p]
+        first = slot_start[j]
+        for q in range(first, first + load[j]):
+            if slot_mentee[q] == i:
+                last = first + load[j] - 1
+                slot_mentee[q] = slot_mentee[last]
+                load[j] -= 1
+                break
+        mate_pos[i] = -1
+    for i in range(n):  # greedy: the first pair to a mentor with room
+        if count >= target:
+            return count
+        if mate_pos[i] >= 0:
+            continue
+        for p in range(indptr[i], indptr[i + 1]):
+            j = cols[p]
+            if scores[p] >= floor and load[j] < cap[j]:
+                slot_mentee[slot_start[j] + load[j]] = i
+                load[j] += 1
+                mate_pos[i] = p
+                count += 1
+                break
+    queue = np.empty(n, np.int64)
+    expanded = np.zeros(m, np.int64)  # phase stamp: the mentor's rows were queued in this phase
+    stack_row = np.empty(n, np.int64)  # the search path: rows, their pair position, and the next slot
+    stack_pos = np.empty(n, np.int64)  # of that pair's mentor to try (-1: not inside a mentor yet)
+    stack_next = np.empty(n, np.int64)
+    stack_slot = np.empty(n, np.int64)  # the slot through which each row was reached (-1 for the root)
+    dead = n + 1  # distance of rows that need no second visit in a phase
+    phase = 0
+    while count < target:
+        phase += 1
+        size = 0
+        for i in range(n):
+            if mate_pos[i] < 0:
+                dist[i] = 0
+                queue[size] = i
+                size += 1
+            else:
+                dist[i] = -1
+        limit = dead  # the distance of the first row with a pair to a mentor with room
+        head = 0
+        while head < size:
+            i = queue[head]
+            head += 1
+            if dist[i] >= limit:
+                break
+            for p in range(indptr[i], indptr[i + 1]):
+                if scores[p] < floor:
+                    continue
+                j = cols[p]
+                if load[j] < cap[j]:
+                    limit = dist[i]
+                elif expanded[j] != phase:
+                    expanded[j] = phase
+                    for q in range(slot_start[j], slot_start[j] + load[j]):
+                        child = slot_mentee[q]
+                        if dist[child] < 0:
+                            dist[child] = dist[i] + 1
+                            queue[size] = child
+                            size += 1
+        if limit == dead:
+            break  # no augmenting path: maximum
+        for root in range(n):
+            if count >= target:
+                break
+            if mate_pos[root] >= 0 or dist[root] != 0:
+                continue
+            depth = 0
+            stack_row[0], stack_pos[0], stack_next[0], stack_slot[0] = root, indptr[root], -1, -1
+            free_slot = -1
+            while depth >= 0 and free_slot < 0:
+                i = stack_row[depth]
+                pushed = False
+                while True:
+                    p = stack_pos[depth]
+                    if stack_next[depth] >= 0:  # inside mentor cols[p]: its next row one step further
+                        j = cols[p]
+                        q = stack_next[depth]
+                        end = slot_start[j] + load[j]
+                        while q < end and dist[slot_mentee[q]] != dist[i] + 1:
+                            q += 1
+                        if q < end:
+                            stack_next[depth] = q + 1
+                            child = slot_mentee[q]
+                            depth += 1
+                            stack_row[depth], stack_pos[depth] = child, indptr[child]
+                            stack_next[depth], stack_slot[depth] = -1, q
+                            pushed = True
+                            break
+                        stack_next[depth] = -1
+                        stack_pos[depth] = p + 1
+                        continue
+                    if p >= indptr[i + 1] or dist[i] > limit:
+                        break
+                    if scores[p] < floor:
+                        stack_pos[depth] = p + 1
+                        continue
+                    j = cols[p]
+                    if load[j] < cap[j]:
+                        free_slot = slot_start[j] + load[j]
+                        load[j] += 1
+                        break
+                    stack_next[depth] = slot_start[j]
+                if free_slot < 0 and not pushed:
+                    dist[i] = dead  # no augmenting path through this row in this phase
+                    depth -= 1
+            if free_slot >= 0:  # augment: each row on the path takes the slot of the row after it
+                slot = free_slot
+                for level in range(depth, -1, -1):
+                    row = stack_row[level]
+                    slot_mentee[slot] = row
+                    mate_pos[row] = stack_pos[level]
+                    dist[row] = dead  # the paths of one phase share no row
+                    slot = stack_slot[level]
+                count += 1
+    return count
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def keep_at_least(indptr, cols, scores, floor, out_indptr):
+    """Drop the row-sorted pairs scoring below `floor`, in place: the kept pairs move to the front of `cols`
+    and `scores` (each write lands at or before its read, so nothing is overwritten before it is read), and
+    out_indptr gets the new row bounds. Returns how many pairs are kept."""
+    kept = 0
+    out_indptr[0] = 0
+    for r in range(indptr.size - 1):
+        for p in range(indptr[r], indptr[r + 1]):
+            if scores[p] >= floor:
+                cols[kept] = cols[p]
+                scores[kept] = scores[p]
+                kept += 1
+        out_indptr[r + 1] = kept
+    return kept

@@ -53,7 +53,7 @@ worst violation in mentee i's row), which makes every constraint hold, and the r
 """
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -70,6 +70,7 @@ Chunk = tuple[npt.NDArray[np.integer], npt.NDArray[np.integer], npt.NDArray[np.i
 _BLOCK_CELLS = 1 << 20  # pairs per vectorised check (cache-sized temporaries)
 _SAFE = 2**53  # keeps prices and costs far inside OR-Tools' int64 cost range
 _THREADS = 2  # threads of the compiled passes over the pairs
+_NONE = np.zeros(0, np.int64)
 
 
 @dataclass
@@ -414,8 +415,8 @@ def solve_by_components(
     (max_total: the solution's ``gap_bound`` is then (sum of bounds - total) / sum of bounds; max_matched:
     the largest relative gap in weights of any component).
     """
-    if mode not in ("max_total", "max_matched"):
-        raise ProblemError(f"solve_by_components supports max_total and max_matched, got {mode!r}")
+    if mode not in ("max_total", "max_matched", "max_min"):
+        raise ProblemError(f"solve_by_components supports max_total, max_matched and max_min, got {mode!r}")
     r, c, s = np.asarray(rows), np.asarray(cols), np.asarray(scores)
     if not (r.shape == c.shape == s.shape and r.ndim == 1):
         raise ProblemError("rows, cols and scores must be 1-d arrays of the same length")
@@ -442,6 +443,30 @@ def solve_by_components(
     members_b = np.argsort(code_b, kind="stable")
     starts_b = np.searchsorted(code_b[members_b], np.arange(labels.size + 1))
     local = np.zeros(m, np.int64)  # scratch: mentor -> index inside its component
+    if mode == "max_min":  # by `solve_groups`, on each component's pairs in the local form
+
+        def local_groups() -> Iterator[Group]:
+            for t in range(labels.size):
+                mentees = members_a[starts_a[t] : starts_a[t + 1]]
+                mentors = members_b[starts_b[t] : starts_b[t + 1]]
+                local_indptr = np.zeros(mentees.size + 1, np.int64)
+                np.cumsum(counts[mentees], out=local_indptr[1:])
+                local[mentors] = np.arange(mentors.size)
+                runs = zip(indptr[mentees].tolist(), indptr[mentees + 1].tolist(), strict=True)
+                positions = np.concatenate([np.arange(a, b) for a, b in runs] or [_NONE])
+                yield Group(mentees, mentors, local_indptr, local[c[positions]], s[positions])
+
+        return solve_groups(
+            local_groups(),
+            n,
+            cap,
+            components=int(labels.size),
+            mode=mode,
+            k=k,
+            max_rounds=max_rounds,
+            time_limit=time_limit,
+            progress=progress,
+        )
     chosen: list[tuple[IntArray, IntArray, IntArray]] = []
     certificates: list[Certificate] = []
     upper = 0  # max_total: bound on the optimum's score total over all components
@@ -559,11 +584,33 @@ def solve_groups(
 ) -> LargeResult:
     """``solve_by_components`` on pairs already split into components (`components` of them, in label
     order), in their compact local form: the same weights, candidates, prices and result, without a global
-    copy of the pairs (groups may be built one at a time by a generator)."""
-    if mode not in ("max_total", "max_matched"):
-        raise ProblemError(f"solve_groups supports max_total and max_matched, got {mode!r}")
+    copy of the pairs (groups may be built one at a time by a generator).
+
+    ``max_min`` (fairness: as many matched as possible, then the highest lowest score, then the highest
+    total) first finds, per group, how many mentees can be matched and the highest floor that keeps that
+    many (``highest_floor``); the round's floor is the lowest of them (groups are independent, so every
+    group can keep its count at that floor and none at a higher one). Each group is then solved on its pairs
+    at or above the floor: as ``max_total`` first (cheaper weights), which is the answer when it matches the
+    group's most (no matching has a higher total, so none of the most matched does), else as
+    ``max_matched``; either is exactly the lexicographic objective. The groups are all held at once in this
+    mode (each must be read twice), and their pairs below the floor are dropped in place (``at_least``)."""
+    if mode not in ("max_total", "max_matched", "max_min"):
+        raise ProblemError(f"solve_groups supports max_total, max_matched and max_min, got {mode!r}")
     n = int(n_mentees)
     cap = np.asarray(capacities, dtype=np.int64).ravel()
+    floor: int | None = None
+    most: dict[int, int] = {}  # max_min: each held group's most mentees matchable
+    share = 0.0  # of the progress, taken by finding the floor
+    if mode == "max_min":
+        held = [group for group in groups if int(group.indptr[-1]) > 0]
+        floors = []
+        for t, group in enumerate(held):
+            most[id(group)], group_floor = highest_floor(group, cap[group.mentors])
+            floors.append(group_floor)
+            if progress is not None:
+                progress(0.3 * (t + 1) / max(len(held), 1))
+        floor, share = min(floors, default=0), 0.3
+        groups = _popped(held)
     chosen: list[tuple[IntArray, IntArray, IntArray]] = []
     certificates: list[Certificate] = []
     upper = 0
@@ -571,11 +618,17 @@ def solve_groups(
     all_optimal = True
     start = time.perf_counter()
     for t, group in enumerate(groups):
+        target = most.pop(id(group), 0)
+        if floor is not None:
+            group = at_least(group, floor)
         if int(group.indptr[-1]) > 0:
             left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
-            picked, cert, big = _solve_group(
-                group.indptr, group.cols, group.scores, cap[group.mentors], None, mode, k, max_rounds, left
-            )
+            solve_as = "max_total" if mode == "max_min" else mode
+            arguments = (group.indptr, group.cols, group.scores, cap[group.mentors], None)
+            picked, cert, big = _solve_group(*arguments, solve_as, k, max_rounds, left)
+            if mode == "max_min" and (picked.size < target or not cert.optimal):
+                left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
+                picked, cert, big = _solve_group(*arguments, "max_matched", k, max_rounds, left)
             row = np.searchsorted(group.indptr, picked, side="right") - 1
             chosen.append(
                 (
@@ -590,5 +643,66 @@ def solve_groups(
             worst_gap = max(worst_gap, cert.gap)
         del group  # before the next one is built
         if progress is not None:
-            progress((t + 1) / max(components, 1))
+            progress(share + (1 - share) * (t + 1) / max(components, 1))
     return _combine(chosen, certificates, n, mode, all_optimal, upper, worst_gap, components)
+
+
+def _popped(groups: list[Group]) -> Iterator[Group]:
+    """The groups in order, each dropped from the list as it is handed out (so it can be freed once used)."""
+    groups.reverse()
+    while groups:
+        yield groups.pop()
+
+
+# --- Fairness: the highest floor that keeps the most mentees matched -------------------------------------
+
+
+def highest_floor(group: Group, cap: IntArray) -> tuple[int, int]:
+    """(K, t): K the most mentees of the group that can be matched (mentor capacities `cap`, local), t the
+    highest score floor such that K can still be matched with pairs scoring at least t (0 when K = 0).
+
+    Exact: maximum matchings by augmenting paths (``kernels.grow_matching``, Hopcroft-Karp), and a binary
+    search on the floor (feasibility only falls as the floor rises). t is at most the K-th largest of the
+    mentees' best scores (fewer mentees have any pair above that); that bound is tried first. Each step
+    starts from the largest feasible floor's matching, without its pairs below the new floor, and stops as
+    soon as K are matched."""
+    indptr, cols, scores = group.indptr, group.cols, group.scores
+    rows = indptr.size - 1
+    counts = np.diff(indptr)
+    nonempty = np.flatnonzero(counts)
+    if nonempty.size == 0:
+        return 0, 0
+    slot_start = np.zeros(cap.size, np.int64)
+    np.cumsum(cap[:-1], out=slot_start[1:])
+    slots = np.empty(int(cap.sum()), np.int64)
+    load = np.zeros(cap.size, np.int64)
+    mate = np.full(rows, -1, np.int64)
+    seen = np.zeros(rows, np.int64)
+    target = min(int(nonempty.size), int(cap.sum()))
+    low = int(np.min(scores))  # every pair: the most that can be matched at all
+    best = kernels.grow_matching(indptr, cols, scores, low, cap, slot_start, slots, load, mate, target, seen)
+    if best == 0:
+        return 0, 0
+    row_best = np.maximum.reduceat(np.asarray(scores), indptr[nonempty])
+    high = int(np.partition(row_best, row_best.size - best)[row_best.size - best])  # K-th largest
+    state = (slots, load, mate)
+    mid = high  # the bound first: it is often the floor (when every mentee can be matched, it is the
+    while low < high:  # lowest of their best scores)
+        trial = (state[0].copy(), state[1].copy(), state[2].copy())
+        got = kernels.grow_matching(indptr, cols, scores, mid, cap, slot_start, *trial, best, seen)
+        if got == best:
+            low, state = mid, trial
+        else:
+            high = mid - 1
+        mid = (low + high + 1) // 2
+    return best, low
+
+
+def at_least(group: Group, floor: int) -> Group:
+    """The group's pairs scoring at least `floor`, compacted in place (no copy: the group's `cols` and
+    `scores` are overwritten; the result's arrays are views of them). The same group when none is below."""
+    if int(group.indptr[-1]) == 0 or int(np.min(group.scores)) >= floor:
+        return group
+    indptr = np.empty_like(group.indptr)
+    kept = kernels.keep_at_least(group.indptr, group.cols, group.scores, floor, indptr)
+    return Group(group.mentees, group.mentors, indptr, group.cols[:kept], group.scores[:kept])

@@ -14,11 +14,12 @@ from django.utils import timezone
 from peerpath.accounts.demo import demo_guardian
 from peerpath.accounts.models import Membership, Organization, User
 from peerpath.core.roles import Role
-from peerpath.engine.core import DEMO_VOCABULARY
-from peerpath.matching.features import BACKGROUND_KEYS, GOAL_KEYS, SLOT_KEYS
+from peerpath.engine.synthetic import DEMO_VOCABULARY
+from peerpath.matching.features import BACKGROUND_KEYS, GOAL_KEYS
 from peerpath.matching.models import InterestTag, MatchRound, Preference, Profile
 from peerpath.matching.services import rounds as services
 from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
+from peerpath.programs.vocabularies import SLOT_KEYS
 from peerpath.recruitment.demo import _students
 from peerpath.recruitment.models import Application, BackgroundCheck, Consent
 from peerpath.training.models import Completion, Module, Requirement

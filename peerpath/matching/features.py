@@ -2,7 +2,7 @@
 
 `build_inputs` reads everything a round needs in a constant number of queries (profiles, the gate,
 grades and schools, open and closed matches, preferences, guardians' preferences) and returns plain
-`engine.Side`s plus the constraints, requests, locks and priority mentees. The engine never imports Django;
+`Side`s plus the constraints, requests, locks and priority mentees. The engine never imports Django;
 this module is the only translation between the two.
 """
 
@@ -18,12 +18,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import Membership
-from peerpath.engine import core as engine
+from peerpath.engine.inputs import Constraints, Pair, Side, Vocabulary, Weights
 from peerpath.matching.eligibility import matchability
 from peerpath.matching.models import Preference, Profile
 from peerpath.mentorships.models import Match
 from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
-from peerpath.recruitment.forms.applications import AVAILABILITY_CHOICES
+from peerpath.programs.vocabularies import SLOT_KEYS, SUBJECT_HARD, SUBJECT_STRONG
 from peerpath.recruitment.models import Application, Consent
 
 # Goals a mentee names, and the same list as strengths a mentor offers: one vocabulary so they meet.
@@ -52,10 +52,9 @@ BACKGROUND_CHOICES = [
     ("lgbtq", _("LGBTQ+")),
 ]
 BACKGROUND_KEYS = [key for key, _label in BACKGROUND_CHOICES]
-SLOT_KEYS = [key for key, _label in AVAILABILITY_CHOICES]  # 55 weekly slots: one bit each
 OPEN_STATUSES = (Match.Status.PROPOSED, Match.Status.ACTIVE, Match.Status.PAUSED)
-NEED_LEVELS = {"hard"}  # peer tutoring: a mentee asks for help with these
-TEACH_LEVELS = {"strong"}  # and a tutor offers these
+NEED_LEVELS = {SUBJECT_HARD}  # peer tutoring: a mentee asks for help with these
+TEACH_LEVELS = {SUBJECT_STRONG}  # and a tutor offers these
 
 
 def mentee_key(user_id: int, subject: str = "") -> str:
@@ -78,13 +77,13 @@ class Person:
 
 @dataclass
 class Inputs:
-    mentees: engine.Side
-    mentors: engine.Side
-    vocabulary: engine.Vocabulary
-    weights: engine.Weights
-    constraints: engine.Constraints
-    requests: set[engine.Pair] = field(default_factory=set)
-    locked: list[engine.Pair] = field(default_factory=list)
+    mentees: Side
+    mentors: Side
+    vocabulary: Vocabulary
+    weights: Weights
+    constraints: Constraints
+    requests: set[Pair] = field(default_factory=set)
+    locked: list[Pair] = field(default_factory=list)
     priority: set[str] = field(default_factory=set)  # mentee keys returned to the pool
     people: dict[int, Person] = field(default_factory=dict)  # user id -> person (both roles)
     warnings: list[str] = field(default_factory=list)
@@ -210,11 +209,11 @@ def _side(
     subjects: dict[str, int],
     subject_rows: list[list[str]],
     capacity: list[int] | None = None,
-) -> engine.Side:
+) -> Side:
     goals = {key: k for k, key in enumerate(GOAL_KEYS)}
     slots = {key: k for k, key in enumerate(SLOT_KEYS)}
     background = {key: k for k, key in enumerate(BACKGROUND_KEYS)}
-    return engine.Side(
+    return Side(
         ids=ids,
         grade=np.array([p.grade if p.grade is not None else -100 for p in people], dtype=np.int64),
         school=np.array([p.school_id or 0 for p in people], dtype=np.int64),
@@ -333,19 +332,19 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
     inputs = Inputs(
         mentees=mentees,
         mentors=mentors,
-        vocabulary=engine.Vocabulary(
+        vocabulary=Vocabulary(
             interests=list(interests),
             goals=GOAL_KEYS,  # keys: reasons are worded in the reader's language later
             subjects=subject_names,
             languages=list(languages),
             background=BACKGROUND_KEYS,
         ),
-        weights=engine.Weights(**{k: float(v) for k, v in config.get("weights", {}).items()}),
-        constraints=engine.Constraints(),
+        weights=Weights(**{k: float(v) for k, v in config.get("weights", {}).items()}),
+        constraints=Constraints(),
         people={p.participant.user_id: p for p in mentor_people + mentee_people},
     )
     c = config.get("constraints", {})
-    forbidden: set[engine.Pair] = set()
+    forbidden: set[Pair] = set()
     mentor_ids = [str(p.participant.user_id) for p in mentor_people]
     if tutoring:  # a tutor must offer the subject
         teaches = {
@@ -358,8 +357,8 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
         keys_of[person.participant.user_id].append(key)
     if c.get("respect_guardian", True):
         forbidden |= _guardian_forbidden(program, mentee_people, mentor_people, keys_of, inputs.warnings)
-    avoid: set[engine.Pair] = set()
-    requests: set[engine.Pair] = set()
+    avoid: set[Pair] = set()
+    requests: set[Pair] = set()
     for mentee_id, mentor_id, kind in Preference.objects.filter(cohort=cohort).values_list(
         "mentee_id", "mentor_id", "kind"
     ):
@@ -372,7 +371,7 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
         for b in program.school_ids()
         if a != b and program.organization_id in (a, b)
     )
-    inputs.constraints = engine.Constraints(
+    inputs.constraints = Constraints(
         require_matchable=bool(c.get("require_matchable", True)),
         same_school=bool(c.get("same_school", True)),
         allowed_school_pairs=partner_pairs,
@@ -401,9 +400,9 @@ def _guardian_forbidden(
     mentors: list[Person],
     keys_of: dict[int, list[str]],
     warnings: list[str],
-) -> set[engine.Pair]:
+) -> set[Pair]:
     """Pairs a guardian's preferences rule out: a mentor language, a same-gender mentor."""
-    forbidden: set[engine.Pair] = set()
+    forbidden: set[Pair] = set()
     minors = {p.participant.user_id: p for p in mentees}
     for student_id, preferences in Consent.objects.filter(
         Q(program=program), student_id__in=list(minors), status=Consent.Status.GIVEN

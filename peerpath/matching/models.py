@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import Organization
 from peerpath.core.models import TimeStampedModel
+from peerpath.engine.inputs import COMPONENTS, Weights
 from peerpath.programs.models import Cohort, Participant, Program
 
 
@@ -89,6 +90,9 @@ class Preference(TimeStampedModel):
         return f"{self.mentee} {self.kind} {self.mentor}"
 
 
+_ENGINE_WEIGHTS = Weights()  # the engine's defaults, also the settings' defaults
+
+
 class MatchSettings(TimeStampedModel):
     """A program's weights (0-5 on sliders) and hard constraints, each on or off with its parameter."""
 
@@ -102,15 +106,18 @@ class MatchSettings(TimeStampedModel):
     mode = models.CharField(
         _("goal of the round"), max_length=12, choices=Mode.choices, default=Mode.MAX_TOTAL
     )
-    weight_interests = models.FloatField(_("shared interests"), default=1.0)
-    weight_goals = models.FloatField(_("goals the mentor can help with"), default=1.0)
-    weight_subjects = models.FloatField(_("subjects"), default=0.5)
-    weight_availability = models.FloatField(_("shared free time"), default=1.0)
-    weight_language = models.FloatField(_("shared language"), default=0.5)
-    weight_background = models.FloatField(_("shared background (opt-in)"), default=0.25)
-    weight_semantic = models.FloatField(_('similar "about me" texts'), default=0.5)
-    weight_request = models.FloatField(_("mentee asked for this mentor"), default=2.0)
-    weight_priority = models.FloatField(_("mentee returned to the pool (rematch)"), default=1.0)
+    # One field per engine component (`engine.inputs.COMPONENTS`), defaulting to the engine's weight.
+    weight_interests = models.FloatField(_("shared interests"), default=_ENGINE_WEIGHTS.interests)
+    weight_goals = models.FloatField(_("goals the mentor can help with"), default=_ENGINE_WEIGHTS.goals)
+    weight_subjects = models.FloatField(_("subjects"), default=_ENGINE_WEIGHTS.subjects)
+    weight_availability = models.FloatField(_("shared free time"), default=_ENGINE_WEIGHTS.availability)
+    weight_language = models.FloatField(_("shared language"), default=_ENGINE_WEIGHTS.language)
+    weight_background = models.FloatField(_("shared background (opt-in)"), default=_ENGINE_WEIGHTS.background)
+    weight_semantic = models.FloatField(_('similar "about me" texts'), default=_ENGINE_WEIGHTS.semantic)
+    weight_request = models.FloatField(_("mentee asked for this mentor"), default=_ENGINE_WEIGHTS.request)
+    weight_priority = models.FloatField(
+        _("mentee returned to the pool (rematch)"), default=_ENGINE_WEIGHTS.priority
+    )
     allow_requests = models.BooleanField(
         _("mentees may see suggestions and request a mentor"),
         default=True,
@@ -131,17 +138,7 @@ class MatchSettings(TimeStampedModel):
 
     tenant_field = "program__organization"
 
-    WEIGHT_FIELDS = (
-        "interests",
-        "goals",
-        "subjects",
-        "availability",
-        "language",
-        "background",
-        "semantic",
-        "request",
-        "priority",
-    )
+    WEIGHT_FIELDS = COMPONENTS  # the engine's list: a field weight_<name> for each
 
     def weights(self) -> dict[str, float]:
         return {name: getattr(self, f"weight_{name}") for name in self.WEIGHT_FIELDS}

@@ -148,13 +148,17 @@ def brute_force_best(problem: Problem, key: Callable[[list[tuple[int, int, int]]
     return max(key(matching) for matching in all_matchings(problem))
 
 
-def objective(mode: Mode, assignments: list[tuple[int, int, int]]) -> tuple[int, ...]:
+def objective(
+    mode: Mode, assignments: list[tuple[int, int, int]], locked: list[tuple[int, int]] | None = None
+) -> tuple[int, ...]:
+    """The mode's objective, compared lexicographically. max_min's floor leaves the locked pairs out."""
     total = sum(s for _, _, s in assignments)
     if mode == "max_total":
         return (total,)
     if mode == "max_matched":
         return (len(assignments), total)
-    return (len(assignments), min((s for _, _, s in assignments), default=0), total)
+    chosen = [s for i, j, s in assignments if (i, j) not in set(locked or [])]
+    return (len(assignments), min(chosen, default=0), total)
 
 
 def assert_feasible(problem: Problem, solution: Solution) -> None:
@@ -173,7 +177,8 @@ def assert_feasible(problem: Problem, solution: Solution) -> None:
     assert set(solution.reasons) == set(solution.unmatched)
     assert solution.optimal is True
     assert solution.gap_bound == 0.0
-    assert solution.bottleneck == min((s for _, _, s in solution.assignments), default=None)
+    chosen = [s for i, j, s in solution.assignments if (i, j) not in set(problem.locked)]
+    assert solution.bottleneck == min(chosen, default=None)
 
 
 def shuffled(problem: Problem, seed: int) -> Problem:
@@ -240,8 +245,8 @@ def test_every_mode_equals_brute_force_optimum(problem: Problem, mode: Mode) -> 
     solution = solve(problem)
 
     assert_feasible(problem, solution)
-    best = brute_force_best(problem, lambda matching: objective(mode, matching))
-    assert objective(mode, solution.assignments) == best
+    best = brute_force_best(problem, lambda matching: objective(mode, matching, problem.locked))
+    assert objective(mode, solution.assignments, problem.locked) == best
 
 
 def test_max_total_may_leave_mentees_unmatched_for_a_higher_total() -> None:
@@ -271,8 +276,9 @@ def test_max_min_maximises_the_total_above_the_bottleneck() -> None:
     assert solution.assignments == [(0, 0, 10), (1, 2, 4)]
 
 
-def test_max_min_lock_below_threshold_lowers_the_bottleneck_and_frees_the_total() -> None:
-    # The lock at 2 already sets the bottleneck, so the 3-point pair may be used for a higher total.
+def test_max_min_a_low_locked_pair_does_not_lower_the_floor_for_the_others() -> None:
+    # The lock scores 2. The others can all be matched at 4 or more (1-2, 2-1); matching 1-1 (3) with
+    # 2-2 (10) would give a higher total but a lower floor among the pairs the engine chooses.
     problem = Problem(
         3,
         [1, 1, 1],
@@ -283,8 +289,33 @@ def test_max_min_lock_below_threshold_lowers_the_bottleneck_and_frees_the_total(
 
     solution = solve(problem)
 
-    assert solution.bottleneck == 2
-    assert solution.assignments == [(0, 0, 2), (1, 1, 3), (2, 2, 10)]
+    assert solution.assignments == [(0, 0, 2), (1, 2, 4), (2, 1, 4)]
+    assert solution.bottleneck == 4
+
+
+@settings(max_examples=300, deadline=None)
+@given(problem=problems(max_mentees=6, max_mentors=4), locks=st.integers(1, 3))
+def test_max_min_with_locks_equals_brute_force(problem: Problem, locks: int) -> None:
+    """Among the matchings that keep every lock and match the most mentees: the highest lowest score of
+    the unlocked pairs, then the highest total (enumeration of every matching)."""
+    rng = random.Random(len(problem.pairs) * 31 + locks)
+    allowed = [(i, j) for i, j, _ in problem.pairs if (i, j) not in problem.forbidden]
+    rng.shuffle(allowed)
+    locked: list[tuple[int, int]] = []
+    load: Counter[int] = Counter()
+    for i, j in allowed:
+        if len(locked) < locks and all(i != li for li, _ in locked) and load[j] < problem.capacities[j]:
+            locked.append((i, j))
+            load[j] += 1
+    problem = Problem(
+        problem.mentee_count, problem.capacities, problem.pairs, locked, problem.forbidden, "max_min"
+    )
+
+    solution = solve(problem)
+
+    assert_feasible(problem, solution)
+    best = brute_force_best(problem, lambda matching: objective("max_min", matching, locked))
+    assert objective("max_min", solution.assignments, locked) == best
 
 
 def test_huge_scores_stay_exact_without_the_tie_break() -> None:

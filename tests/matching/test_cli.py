@@ -268,3 +268,19 @@ def test_cli_bad_input_leaves_the_output_file_alone(tmp_path):
 
     assert result.returncode == 2
     assert output_path.read_text(encoding="utf-8") == "previous"
+
+
+def test_cli_max_min_a_low_lock_does_not_lower_the_floor_for_the_others():
+    problem = {
+        "mode": "max_min",
+        "mentees": [{"id": "m0"}, {"id": "m1"}, {"id": "m2"}],
+        "mentors": [{"id": "t0"}, {"id": "t1"}, {"id": "t2"}],
+        "pairs": [["m0", "t0", 2], ["m1", "t1", 3], ["m1", "t2", 4], ["m2", "t2", 10], ["m2", "t1", 4]],
+        "locked": [["m0", "t0"]],
+    }
+
+    result = run_cli("solve", "-", stdin=json.dumps(problem))
+
+    assert result.returncode == 0, result.stderr
+    # The lock (2) stays; the others are matched at 4 and 4 rather than 3 and 10 (a higher total).
+    assert json.loads(result.stdout)["assignments"] == [["m0", "t0", 2], ["m1", "t2", 4], ["m2", "t1", 4]]

@@ -11,24 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from peerpath.engine import core as engine
-from peerpath.engine import pruning
-from peerpath.engine.core import (
-    COMPONENTS,
-    CONSTRAINTS,
-    DEMO_VOCABULARY,
-    Constraints,
-    EngineResult,
-    Scorer,
-    Side,
-    Vocabulary,
-    Weights,
-    explain,
-    explain_pairs,
-    generate_school,
-    match,
-    score_pairs,
-)
+from peerpath.engine import pruning, solve
+from peerpath.engine.explanations import explain
+from peerpath.engine.inputs import COMPONENTS, CONSTRAINTS, Constraints, Side, Vocabulary, Weights
+from peerpath.engine.scoring import Scorer, component_labels, explain_pairs, score_pairs
+from peerpath.engine.solve import EngineResult, match
+from peerpath.engine.synthetic import DEMO_VOCABULARY, generate_school
 
 NO_CONSTRAINTS = Constraints(
     require_matchable=False,
@@ -363,6 +351,62 @@ def test_match_max_min_and_stable_modes_run() -> None:
     assert stable.assignments
 
 
+def _fairness(result: EngineResult) -> tuple[int, int, int]:
+    """max_min's objective: matched, the lowest score of the pairs that are not locked, the total."""
+    chosen = [a.score for a in result.assignments if not a.locked]
+    return len(result.assignments), min(chosen, default=0), result.total
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_match_max_min_with_locks_certified_path_equals_exact_path(seed: int) -> None:
+    mentees, mentors = generate_school(160, 150, seed, school_size=60)
+    # Lock two mentees to their lowest feasible mentor: low scores, the coordinator's decision.
+    scored = score_pairs(mentees, mentors, Weights(), Constraints())
+    lows = []
+    for i in (0, 7):
+        mine = np.flatnonzero(scored.rows == i)
+        if len(mine):
+            k = mine[np.argmin(scored.score[mine])]
+            lows.append((mentees.ids[i], mentors.ids[int(scored.cols[k])], int(scored.score[k])))
+    locked = {(a, b) for a, b, _ in lows}
+
+    exact = match(mentees, mentors, Weights(), Constraints(), mode="max_min", locked=locked, solver="exact")
+    pruned = match(mentees, mentors, Weights(), Constraints(), mode="max_min", locked=locked, solver="pruned")
+
+    assert lows
+    assert pruned.optimal
+    assert _fairness(pruned) == _fairness(exact)
+    assert {(a.mentee_id, a.mentor_id) for a in pruned.assignments if a.locked} == locked
+    # The others are matched as if the locked mentees and their mentors' places were not in the round:
+    # a low lock does not pull their floor down.
+    assert mentees.matchable is not None
+    assert mentors.capacity is not None
+    matchable, capacity = mentees.matchable.copy(), mentors.capacity.copy()
+    for a, b, _ in lows:
+        matchable[mentees.ids.index(a)] = False
+        capacity[mentors.ids.index(b)] -= 1
+    rest = match(
+        replace(mentees, matchable=matchable),
+        replace(mentors, capacity=capacity),
+        Weights(),
+        Constraints(),
+        mode="max_min",
+        solver="exact",
+    )
+    assert _fairness(exact)[1] == _fairness(rest)[1]
+    assert _fairness(exact)[0] == _fairness(rest)[0] + len(lows)
+
+
+def test_match_max_min_certified_path_without_locks_equals_exact_path() -> None:
+    mentees, mentors = generate_school(300, 260, seed=9, school_size=100)
+
+    exact = match(mentees, mentors, Weights(), Constraints(), mode="max_min", solver="exact")
+    pruned = match(mentees, mentors, Weights(), Constraints(), mode="max_min", solver="pruned")
+
+    assert pruned.optimal
+    assert _fairness(pruned) == _fairness(exact)
+
+
 # --- Explanations ---------------------------------------------------------------------------------------
 
 
@@ -561,16 +605,19 @@ def test_large_instances_go_to_the_pruned_solver(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(pruning, "solve_by_components", spy(pruning.solve_by_components))
     monkeypatch.setattr(pruning, "solve_groups", spy(pruning.solve_groups))  # the compact form (no locks)
-    monkeypatch.setattr(engine, "LARGE_PAIRS", 10)
+    monkeypatch.setattr(solve, "LARGE_PAIRS", 10)
     big = match(mentees, mentors, Weights(), Constraints())
     assert calls == [1]
-    match(mentees, mentors, Weights(), Constraints(), mode="max_min")  # stays on the exact solver
-    match(mentees, mentors, Weights(), Constraints(), mode="stable")
-    assert calls == [1]
-    monkeypatch.setattr(engine, "LARGE_PAIRS", 10**9)
+    big_fair = match(mentees, mentors, Weights(), Constraints(), mode="max_min")  # certified too
+    assert calls == [1, 1]
+    match(mentees, mentors, Weights(), Constraints(), mode="stable")  # stays on the exact solver
+    assert calls == [1, 1]
+    monkeypatch.setattr(solve, "LARGE_PAIRS", 10**9)
     small = match(mentees, mentors, Weights(), Constraints())
-    assert calls == [1]
+    small_fair = match(mentees, mentors, Weights(), Constraints(), mode="max_min")
+    assert calls == [1, 1]
     assert big.total == small.total
+    assert _fairness(big_fair) == _fairness(small_fair)
     assert big.optimal
 
 
@@ -641,7 +688,7 @@ def test_compact_solver_equals_solver_on_all_pairs(mode: str) -> None:
     mentors.capacity[::7] = 0
     scorer = Scorer(mentees, mentors, Weights(), Constraints())
     scored = scorer.score(full_exclusions=False)
-    label_a, label_b = engine._components(scorer)
+    label_a, label_b = component_labels(scorer)
     full = pruning.solve_by_components(
         scored.rows, scored.cols, scored.score, len(mentees), mentors.capacity,
         mentee_component=label_a, mentor_component=label_b, mode=mode, k=2,

@@ -452,3 +452,17 @@ def test_profile_shows_grade_age_and_school_from_the_school_records(client, coho
     client.force_login(mentee)
     html = client.get(reverse("matching_profile", args=[participant.pk])).content.decode()
     assert f"{lincoln.name} · grade 10 · age {mentee.age()}" in html
+
+
+def test_matching_and_the_application_form_share_one_availability_and_subject_vocabulary():
+    from peerpath.matching.features import NEED_LEVELS, TEACH_LEVELS
+    from peerpath.matching.forms.profiles import ProfileForm
+    from peerpath.programs import vocabularies
+    from peerpath.recruitment.forms.applications import AvailabilityGridForm
+
+    grid = AvailabilityGridForm().fields["availability"]
+    assert [key for key, _label in grid.choices] == vocabularies.SLOT_KEYS
+    assert len(vocabularies.SLOT_KEYS) == 50  # 5 days x 10 periods: one bit each in the 64-bit masks
+    levels = {key for key, _label in vocabularies.SUBJECT_LEVELS}
+    assert NEED_LEVELS | TEACH_LEVELS <= levels
+    assert issubclass(ProfileForm, AvailabilityGridForm)

@@ -1,5 +1,9 @@
 """Top-k pruning with a duality certificate: same optimum as the exact solver, and a valid bound."""
 
+import itertools
+import random
+from collections import Counter
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -7,13 +11,16 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from peerpath.engine.assignment import Problem, ProblemError, solve
-from peerpath.engine.bench import Generated
 from peerpath.engine.pruning import (
+    Group,
     _shortest_distances,
     _top_k_rows,
+    highest_floor,
     solve_by_components,
+    solve_groups,
     solve_large,
 )
+from peerpath.engine.synthetic import Generated
 
 
 @st.composite
@@ -192,3 +199,97 @@ def test_shortest_distances_match_plain_bellman_ford(nodes, data):
         for x, y, z in zip(a.tolist(), b.tolist(), w.tolist(), strict=True):
             best[y] = min(best[y], best[x] + z)
     assert d.tolist() == best
+
+
+def test_shortest_distances_with_parallel_arcs_need_no_cycle_and_a_negative_cycle_raises():
+    # Parallel negative arcs make a distance drop more often than there are nodes: still no cycle.
+    a, b, w = [0, 0, 2, 3, 3, 3], [1, 1, 0, 0, 1, 2], [-1, -2, -2, 0, 0, 0]
+    d = _shortest_distances(np.array(a), np.array(b), np.array(w), 3, 4)
+    assert d.tolist() == [-2, -4, 0, 0]
+    with pytest.raises(RuntimeError, match="negative cycle"):
+        _shortest_distances(np.array([0, 1, 2, 2]), np.array([1, 0, 0, 1]), np.array([-1, 0, 0, 0]), 2, 3)
+
+
+# --- Fairness (max_min) on groups: against enumeration ------------------------------------------------------
+
+
+def _fairest(n: int, caps: list[int], pairs: list[tuple[int, int, int]]) -> tuple[int, int, int]:
+    """(matched, lowest score, total), the best by enumeration of every matching."""
+    best = (0, 0, 0)
+    options = [[None, *[p for p in pairs if p[0] == i]] for i in range(n)]
+    for choice in itertools.product(*options):
+        chosen = [p for p in choice if p is not None]
+        load = Counter(j for _, j, _ in chosen)
+        if all(load[j] <= cap for j, cap in enumerate(caps)):
+            scores = [s for _, _, s in chosen]
+            best = max(best, (len(chosen), min(scores, default=0), sum(scores)))
+    return best
+
+
+def _group(n: int, m: int, pairs: list[tuple[int, int, int]]) -> Group:
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount([i for i, _, _ in pairs], minlength=n), out=indptr[1:])
+    cols = np.array([j for _, j, _ in pairs], np.uint16)
+    return Group(np.arange(n), np.arange(m), indptr, cols, np.array([s for *_, s in pairs], np.int16))
+
+
+def test_highest_floor_and_max_min_groups_equal_enumeration():
+    rng = random.Random(11)
+    for _ in range(300):
+        n, m = rng.randint(1, 6), rng.randint(1, 4)
+        caps = [rng.randint(0, 2) for _ in range(m)]
+        pairs = [(i, j, rng.randint(0, 9)) for i in range(n) for j in range(m) if rng.random() < 0.5]
+        group = _group(n, m, pairs)
+        best = _fairest(n, caps, pairs)
+
+        count, floor = highest_floor(group, np.array(caps, np.int64))
+        result = solve_groups([group], n, np.array(caps), components=1, mode="max_min", k=1)
+
+        assert (count, floor if count else 0) == best[:2]
+        solution = result.solution
+        assert solution.optimal
+        assert (solution.matched, solution.bottleneck or 0, solution.total) == best
+
+
+def test_max_min_floor_is_the_lowest_over_independent_groups():
+    # Group 0 can be matched at 5 at best, group 1 at 7: the round's floor is 5, and group 1 then takes
+    # its best total at or above 5 (10 + 6) rather than its own fairest (7 + 7).
+    low = _group(1, 1, [(0, 0, 5)])
+    high = _group(2, 2, [(0, 0, 10), (0, 1, 7), (1, 0, 7), (1, 1, 6)])
+    high = Group(np.array([1, 2]), np.array([1, 2]), high.indptr, high.cols, high.scores)
+
+    result = solve_groups([low, high], 3, np.ones(3, np.int64), components=2, mode="max_min", k=1)
+
+    assert result.solution.assignments == [(0, 0, 5), (1, 1, 10), (2, 2, 6)]
+    assert result.solution.bottleneck == 5
+
+
+def test_max_min_by_components_equals_the_exact_solver():
+    rng = random.Random(5)
+    for _ in range(60):
+        n, m = rng.randint(2, 9), rng.randint(2, 7)
+        label_a = [rng.randint(0, 2) for _ in range(n)]
+        label_b = [rng.randint(0, 2) for _ in range(m)]
+        caps = [rng.randint(0, 2) for _ in range(m)]
+        pairs = [
+            (i, j, rng.randint(0, 30))
+            for i in range(n)
+            for j in range(m)
+            if label_a[i] == label_b[j] and rng.random() < 0.6
+        ]
+        exact = solve(Problem(n, caps, pairs, mode="max_min"))
+        large = solve_by_components(
+            np.array([i for i, _, _ in pairs], np.int64),
+            np.array([j for _, j, _ in pairs], np.int64),
+            np.array([s for *_, s in pairs], np.int64),
+            n,
+            caps,
+            mentee_component=label_a,
+            mentor_component=label_b,
+            mode="max_min",
+            k=2,
+        ).solution
+
+        assert large.optimal
+        expected = (exact.matched, exact.bottleneck, exact.total)
+        assert (large.matched, large.bottleneck, large.total) == expected

@@ -37,9 +37,13 @@ def test_reasons_are_worded_in_the_readers_language():
 
 
 def test_every_engine_component_has_a_weight_setting_and_a_label():
-    from peerpath.engine import core as engine
+    from peerpath.engine.inputs import COMPONENTS, Weights
     from peerpath.matching.models import MatchSettings
     from peerpath.matching.reasons import COMPONENT_LABELS
 
-    assert MatchSettings.WEIGHT_FIELDS == engine.COMPONENTS
-    assert set(COMPONENT_LABELS) == set(engine.COMPONENTS)
+    assert MatchSettings.WEIGHT_FIELDS is COMPONENTS  # one list, written once
+    for name in COMPONENTS:  # each with a field that defaults to the engine's weight
+        assert MatchSettings._meta.get_field(f"weight_{name}").default == getattr(Weights(), name)
+    weight_fields = {f.name for f in MatchSettings._meta.get_fields() if f.name.startswith("weight_")}
+    assert weight_fields == {f"weight_{name}" for name in COMPONENTS}
+    assert set(COMPONENT_LABELS) == set(COMPONENTS)

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from peerpath.accounts.models import Membership, User
 from peerpath.core.roles import Role
-from peerpath.matching.features import GOAL_KEYS, SLOT_KEYS
+from peerpath.matching.features import GOAL_KEYS
 from peerpath.matching.models import Profile
 from peerpath.matching.services import rounds as services
 from peerpath.programs.models import Participant
+from peerpath.programs.vocabularies import SLOT_KEYS
 from peerpath.recruitment.models import Application, BackgroundCheck
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

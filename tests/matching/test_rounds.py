@@ -154,7 +154,7 @@ def test_a_failed_round_says_why(cohort, alice, pool, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("weights must be finite")
 
-    monkeypatch.setattr(services.engine, "match", broken)
+    monkeypatch.setattr(services, "engine_match", broken)
     round = services.start_round(cohort=cohort, actor=alice)
     assert round.status == MatchRound.Status.FAILED
     assert round.message == "weights must be finite"

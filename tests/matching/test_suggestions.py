@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from peerpath.engine import core as engine
+from peerpath.engine.scoring import explain_pairs
 from peerpath.matching.features import build_inputs
 from peerpath.matching.models import Preference
 from peerpath.matching.services import rounds as services
@@ -51,7 +51,7 @@ def request_url(user):
 def score_of(cohort, mentee, mentor):
     inputs = build_inputs(cohort, services.snapshot(services.settings_for(cohort.program)))
     i, j = inputs.mentees.ids.index(str(mentee.pk)), inputs.mentors.ids.index(str(mentor.pk))
-    return engine.explain_pairs(inputs.mentees, inputs.mentors, inputs.weights, [(i, j)])[0].score
+    return explain_pairs(inputs.mentees, inputs.mentors, inputs.weights, [(i, j)])[0].score
 
 
 # Authorization -------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from peerpath.core.forms import split_tags
 from peerpath.matching.features import BACKGROUND_CHOICES, GOAL_CHOICES
 from peerpath.matching.models import InterestTag, Preference, Profile
 from peerpath.programs.models import Participant, ParticipantRole, Program
-from peerpath.recruitment.forms.applications import SUBJECT_LEVELS, AvailabilityGridForm, split_lines
+from peerpath.programs.vocabularies import SUBJECT_LEVELS
+from peerpath.recruitment.forms.applications import AvailabilityGridForm, split_lines
 
 MAX_INTERESTS = 20
 TAG_MAX_LENGTH = 60  # InterestTag.name's max_length

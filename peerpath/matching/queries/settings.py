@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from peerpath.accounts.models import User
-from peerpath.engine import core as engine
+from peerpath.engine.solve import match as engine_match
 from peerpath.matching import reasons
 from peerpath.matching.features import build_inputs, parse_mentee_key
 from peerpath.matching.models import MatchSettings
@@ -62,7 +62,7 @@ def _run(cohort: Cohort, config: dict[str, Any]) -> Preview:
     if not len(inputs.mentees) or not len(inputs.mentors):
         return Preview(cohort=cohort, pool=len(inputs.mentees), mentors=len(inputs.mentors))
     try:
-        result = engine.match(
+        result = engine_match(
             inputs.mentees,
             inputs.mentors,
             inputs.weights,

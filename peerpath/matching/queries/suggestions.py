@@ -5,7 +5,7 @@ what it returns has reasons and names only, nothing about other mentees."""
 from dataclasses import dataclass, field
 
 from peerpath.accounts.models import User
-from peerpath.engine import core as engine
+from peerpath.engine.scoring import explain_pairs, score_pairs
 from peerpath.matching import reasons
 from peerpath.matching.features import build_inputs, parse_mentee_key
 from peerpath.matching.services import rounds as services
@@ -35,7 +35,7 @@ def suggested_mentors(participant: Participant, limit: int = SUGGESTIONS) -> Sug
     rows = {i for i, key in enumerate(inputs.mentees.ids) if parse_mentee_key(key)[0] == participant.user_id}
     if not rows or not len(inputs.mentors):
         return Suggestions(in_pool=bool(rows))
-    scored = engine.score_pairs(inputs.mentees, inputs.mentors, inputs.weights, inputs.constraints)
+    scored = score_pairs(inputs.mentees, inputs.mentors, inputs.weights, inputs.constraints)
     best: dict[int, tuple[int, int]] = {}  # mentor column -> (score, mentee row); in tutoring, best subject
     for row, column, score in zip(
         scored.rows.tolist(), scored.cols.tolist(), scored.score.tolist(), strict=True
@@ -44,7 +44,7 @@ def suggested_mentors(participant: Participant, limit: int = SUGGESTIONS) -> Sug
             best[column] = (score, row)
     mentor_ids = inputs.mentors.ids
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], int(mentor_ids[item[0]])))[:limit]
-    breakdowns = engine.explain_pairs(
+    breakdowns = explain_pairs(
         inputs.mentees, inputs.mentors, inputs.weights, [(row, column) for column, (_score, row) in ranked]
     )
     items = []

@@ -17,7 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerpath.core.audit import record_audit
-from peerpath.engine import core as engine
+from peerpath.engine.explanations import bit_indexes, tag_names
+from peerpath.engine.inputs import SCORE_SCALE, Vocabulary
+from peerpath.engine.scoring import Breakdown, explain_pairs, score_pairs
+from peerpath.engine.solve import EngineResult, Unmatched
+from peerpath.engine.solve import match as engine_match
 from peerpath.matching.features import Inputs, Person, build_inputs, parse_mentee_key
 from peerpath.matching.models import MatchRound, MatchSettings, Proposal
 from peerpath.matching.reasons import reasons
@@ -164,13 +168,13 @@ def _save_progress(round: MatchRound, value: float) -> None:
 
 def _match(
     inputs: Inputs, mode: str, round: MatchRound, progress: Callable[[float], None] | None
-) -> engine.EngineResult:
+) -> EngineResult:
     if not len(inputs.mentees) or not len(inputs.mentors):
-        return engine.EngineResult(
+        return EngineResult(
             mode=mode,  # type: ignore[arg-type]
             assignments=[],
             unmatched=[
-                engine.Unmatched(key, i, "no_feasible_mentor", None, 0, "no mentors in the pool")
+                Unmatched(key, i, "no_feasible_mentor", None, 0, "no mentors in the pool")
                 for i, key in enumerate(inputs.mentees.ids)
             ],
             total=0,
@@ -188,7 +192,7 @@ def _match(
         if progress:
             progress(fraction)
 
-    return engine.match(
+    return engine_match(
         inputs.mentees,
         inputs.mentors,
         inputs.weights,
@@ -200,10 +204,9 @@ def _match(
     )
 
 
-def breakdown_details(breakdown: engine.Breakdown, vocabulary: engine.Vocabulary) -> dict[str, Any]:
+def breakdown_details(breakdown: Breakdown, vocabulary: Vocabulary) -> dict[str, Any]:
     """What a pair has in common, by name, for reasons rendered later in the reader's language."""
-    names = engine._names  # noqa: SLF001 - the engine's own index -> name mapping
-    bits = engine._bits  # noqa: SLF001
+    names, bits = tag_names, bit_indexes
     return {
         "interests": names(breakdown.shared_interests, vocabulary.interests),
         "goals": names(breakdown.shared_goals, vocabulary.goals),
@@ -213,11 +216,11 @@ def breakdown_details(breakdown: engine.Breakdown, vocabulary: engine.Vocabulary
         "background": names(bits(breakdown.shared_background), vocabulary.background),
         "semantic": round(breakdown.components.get("semantic", 0.0), 3),
         "requested": breakdown.requested,
-        "contributions": {k: round(v * engine.SCORE_SCALE) for k, v in breakdown.contributions.items() if v},
+        "contributions": {k: round(v * SCORE_SCALE) for k, v in breakdown.contributions.items() if v},
     }
 
 
-def _store_proposals(round: MatchRound, inputs: Inputs, result: engine.EngineResult) -> None:
+def _store_proposals(round: MatchRound, inputs: Inputs, result: EngineResult) -> None:
     rows = []
     for a in result.assignments:
         mentee_id, subject = parse_mentee_key(a.mentee_id)
@@ -249,7 +252,7 @@ def _store_proposals(round: MatchRound, inputs: Inputs, result: engine.EngineRes
     Proposal.objects.bulk_create(rows, batch_size=2000)
 
 
-def _unmatched_reason(unmatched: engine.Unmatched) -> str:
+def _unmatched_reason(unmatched: Unmatched) -> str:
     """A code, worded in the reader's language when shown (`reasons.unmatched_message`)."""
     if unmatched.reason == "better_used_elsewhere":
         return "better_used_elsewhere"
@@ -352,11 +355,11 @@ def swap_options(proposal: Proposal) -> list[SwapOption]:
         return []
     i = inputs.mentees.ids.index(key)
     mentor_ids = inputs.mentors.ids
-    scored = engine.score_pairs(
+    scored = score_pairs(
         inputs.mentees, inputs.mentors, inputs.weights, inputs.constraints, requests=inputs.requests
     )
     columns = [int(j) for r, j in zip(scored.rows.tolist(), scored.cols.tolist(), strict=True) if r == i]
-    breakdowns = engine.explain_pairs(
+    breakdowns = explain_pairs(
         inputs.mentees, inputs.mentors, inputs.weights, [(i, j) for j in columns], requests=inputs.requests
     )
     load = mentor_load(round)

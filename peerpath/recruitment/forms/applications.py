@@ -5,15 +5,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from peerpath.accounts.models import Organization, User
 from peerpath.accounts.queries import user_by_login
 from peerpath.core.forms import split_tags
 from peerpath.core.roles import Role
 from peerpath.programs.models import ParticipantRole, Program
+from peerpath.programs.vocabularies import AVAILABILITY_CHOICES, DAYS, SLOTS, SUBJECT_LEVELS
 from peerpath.recruitment.models import Application, Question
 from peerpath.recruitment.services.applications import CHOICE_KINDS
 
@@ -65,31 +64,6 @@ class QuestionForm(forms.Form):
 
 # Applying ----------------------------------------------------------------------------------------
 
-DAYS = [
-    ("mon", _("Monday")),
-    ("tue", _("Tuesday")),
-    ("wed", _("Wednesday")),
-    ("thu", _("Thursday")),
-    ("fri", _("Friday")),
-]
-SLOTS = [
-    ("before", _("Before school")),
-    *[(str(n), format_lazy("{} {}", pgettext_lazy("school period", "Period"), n)) for n in range(1, 8)],
-    ("lunch", _("Lunch")),
-    ("after", _("After school")),
-]
-AVAILABILITY_CHOICES = [
-    (f"{day}-{slot}", format_lazy("{}, {}", day_label, slot_label))
-    for day, day_label in DAYS
-    for slot, slot_label in SLOTS
-]
-
-SUBJECT_LEVELS = [
-    ("", _("Not for me")),
-    ("hard", _("I find it hard")),
-    ("ok", _("I am doing fine")),
-    ("strong", _("I am strong in it")),
-]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 FIRST_GENERATION = [
     ("", _("Prefer not to say")),

@@ -1,41 +1,28 @@
-"""The matching engine: score mentee-mentor pairs, then assign them exactly.
+"""Scoring: every feasible mentee-mentor pair's integer score, and any pair's component breakdown.
 
-Pure Python + numpy/scipy, no Django: `Side` arrays in, `EngineResult` out. `services.py` maps the ORM to
-these dataclasses and ids back.
-
-Scoring (`score_pairs`, `Scorer.score`) only looks at cells that can be feasible: with `same_school` on,
-the mentees of one school against the mentors of that school and of its `allowed_school_pairs` partners
-(`Scorer.blocks`), which divides the work by about the number of schools in a district. Blocks are cut
-into chunks of mentee rows (no n x m matrix is ever held) that run on 2 threads. `match` scores each chunk
-with the compiled `kernels.score_block` (one pass: the cell rules, then the components of the feasible
-pairs only); the numpy formulas below (`Scorer._components`, `_score`) are the reference it equals bit for
-bit, and score the path that counts exclusions. Each component is in [0, 1]; the pair's integer score is
-round(1000 * sum(weight * component)). Results are placed in (mentee, mentor) order, so they do not depend
-on blocks, chunks or threads.
+Pure Python + numpy/scipy, no Django. `score_pairs`, `Scorer.score` and `Scorer.score_compact` only look at
+cells that can be feasible: with `same_school` on, the mentees of one school against the mentors of that
+school and of its `allowed_school_pairs` partners (`Scorer.blocks`), which divides the work by about the
+number of schools in a district. Blocks are cut into chunks of mentee rows (no n x m matrix is ever held)
+that run on 2 threads. `solve.match` scores each chunk with the compiled `kernels.score_block` (one pass:
+the cell rules, then the components of the feasible pairs only); the numpy formulas below
+(`Scorer._components`, `_score`) are the reference it equals bit for bit, and score the path that counts
+exclusions. Each component is in [0, 1]; the pair's integer score is
+round(SCORE_SCALE * sum(weight * component)). Results are placed in (mentee, mentor) order, so they do not
+depend on blocks, chunks or threads.
 
 Exactness and determinism. Every matrix product is taken over integers: tag weights (idf) are quantised to
 integers, tags are 0/1, and embeddings are quantised to integers in [-127, 127] (256 dimensions, so every
 partial sum stays below 2**24 and float32 holds it exactly). Products are therefore exact whatever the
 chunking, the BLAS kernel or its thread count; the components are then the same element-wise formulas in
 every path. So chunked scores equal unchunked scores bit for bit, and `explain_pairs` reproduces them.
-
-Assignment (`match`). "max_total" and "max_matched" with more than `LARGE_PAIRS` feasible pairs go to
-`pruning.solve_by_components`: school groups that no pair joins are solved independently, each by top-k
-candidate pruning plus min-cost flow, with an LP-duality certificate checked in exact integer arithmetic
-over every feasible pair (pruned pairs that violate it are added back until it holds), so the result is
-proven optimal (`EngineResult.optimal`) or comes with a certified `gap_bound`. `match` scores into the
-compact per-group form (`Scorer.score_compact`, about 4 bytes a pair) that `pruning.solve_groups` reads
-directly when no pair is locked; otherwise it converts it to `ScoredPairs`. Small instances and the
-"max_min" and "stable" modes go to `assignment.solve` (exact sparse min-cost flow / deferred acceptance).
 """
 
-import ctypes
-import math
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,311 +30,29 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from threadpoolctl import threadpool_limits
 
-from peerpath.engine import assignment, kernels, pruning, semantic
+from peerpath.engine import kernels, semantic
+from peerpath.engine.inputs import (
+    COMPONENTS,
+    CONSTRAINTS,
+    SCORE_SCALE,
+    BoolArray,
+    Constraints,
+    FloatArray,
+    IntArray,
+    MaskArray,
+    Pair,
+    Side,
+    Weights,
+)
+from peerpath.engine.pairs import DEFAULT_THREADS, NO_INTS, CompactScores, ScoredPairs
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-MaskArray = npt.NDArray[np.uint64]
-Pair = tuple[str, str]  # (mentee id, mentor id)
-Mode = Literal["max_total", "max_matched", "max_min", "stable"]
-
-SCORE_SCALE = 1000  # integer score = round(SCORE_SCALE * weighted total)
 DEFAULT_CHUNK_CELLS = 4_000_000  # mentee rows per chunk = this // mentor count (about 100 MB of temporaries)
 _IDF_SCALE = 16  # tag weight = round(16 * idf): integers keep products exact
 _EMBED_SCALE = 127  # embeddings as integers in [-127, 127]
-DISTRICT_SCHOOL_SIZE = 1000  # generate_school: mentees per school in the program, on average
-LARGE_PAIRS = 100_000  # match(): above this many feasible pairs, max_total/max_matched use pruning
-DEFAULT_THREADS = 2  # scoring threads (numpy and BLAS release the GIL)
+
 _DENSE_VOCABULARY = 2048  # tag matrices up to this many columns are multiplied dense
 _BACKGROUND_TABLE = 1 << 16  # background masks: largest (distinct mentee x mentor values) table
 _FAST_CHUNK_CELLS = 1_000_000  # cells per task when exclusion counts are not needed (cache-sized)
-_TRIM_EVERY = 64  # CompactScores.groups(release=True): give freed pages back after this many parts
-
-COMPONENTS = (
-    "interests",
-    "goals",
-    "subjects",
-    "availability",
-    "language",
-    "background",
-    "semantic",
-    "request",
-    "priority",
-)
-# Hard constraints, in the order used for exclusion counts (ties for "excluded most" go to the first).
-CONSTRAINTS = (
-    "matchable",
-    "mentor_full",
-    "same_school",
-    "grade_gap",
-    "shared_slots",
-    "shared_language",
-    "avoid",
-    "never_rematch",
-    "forbidden",
-)
-CONSTRAINT_LABELS = {
-    "matchable": "not cleared to be matched",
-    "mentor_full": "mentor has no places",
-    "same_school": "different school",
-    "grade_gap": "grade gap too small",
-    "shared_slots": "too few shared free periods",
-    "shared_language": "no shared language",
-    "avoid": "asked to avoid",
-    "never_rematch": "matched before",
-    "forbidden": "not allowed together",
-}
-
-
-# --- Inputs -------------------------------------------------------------------------------------------------
-
-
-def _csr(matrix: Any, rows: int, name: str) -> sp.csr_array:
-    result = sp.csr_array(matrix, dtype=np.int64, copy=True)
-    if result.shape[0] != rows:
-        raise ValueError(f"{name} has {result.shape[0]} rows, expected {rows}")
-    result.data[:] = 1  # tags are 0/1
-    result.sum_duplicates()
-    result.sort_indices()
-    return result
-
-
-@dataclass
-class Side:
-    """One side (mentees or mentors) as arrays, one entry per person, in the order of `ids`.
-
-    `goals` holds the mentees' goals and the mentors' strengths, in one shared vocabulary. Bit masks are
-    uint64: `languages` (bit k = language k), `availability` (bit k = weekly slot k), `background`
-    (opt-in attributes; 0 = not opted in). `embeddings` may be passed precomputed (unit rows); otherwise
-    they are computed from `texts` when the semantic weight is positive.
-    """
-
-    ids: list[str]
-    grade: IntArray
-    school: IntArray
-    interests: Any  # scipy sparse (CSR) 0/1, people x interest vocabulary
-    goals: Any  # scipy sparse 0/1, people x goal vocabulary
-    subjects: Any  # scipy sparse 0/1, people x subject vocabulary
-    languages: MaskArray
-    availability: MaskArray
-    background: MaskArray
-    texts: list[str | None] | None = None
-    capacity: IntArray | None = None  # mentors; defaults to 1 each
-    matchable: BoolArray | None = None  # defaults to True each
-    priority: BoolArray | None = None  # mentees matched with priority (defaults to False each)
-    embeddings: npt.NDArray[np.float32] | None = None
-
-    def __post_init__(self) -> None:
-        n = len(self.ids)
-        if len(set(self.ids)) != n:
-            raise ValueError("ids must be unique")
-        self.grade = np.asarray(self.grade, dtype=np.int64)
-        self.school = np.asarray(self.school, dtype=np.int64)
-        self.languages = np.asarray(self.languages, dtype=np.uint64)
-        self.availability = np.asarray(self.availability, dtype=np.uint64)
-        self.background = np.asarray(self.background, dtype=np.uint64)
-        self.capacity = np.ones(n, np.int64) if self.capacity is None else np.asarray(self.capacity, np.int64)
-        self.matchable = (
-            np.ones(n, np.bool_) if self.matchable is None else np.asarray(self.matchable, dtype=np.bool_)
-        )
-        self.priority = (
-            np.zeros(n, np.bool_) if self.priority is None else np.asarray(self.priority, dtype=np.bool_)
-        )
-        arrays = (
-            "grade",
-            "school",
-            "languages",
-            "availability",
-            "background",
-            "capacity",
-            "matchable",
-            "priority",
-        )
-        for name in arrays:
-            if getattr(self, name).shape != (n,):
-                raise ValueError(f"{name} must have shape ({n},)")
-        self.interests = _csr(self.interests, n, "interests")
-        self.goals = _csr(self.goals, n, "goals")
-        self.subjects = _csr(self.subjects, n, "subjects")
-        if self.texts is not None and len(self.texts) != n:
-            raise ValueError(f"texts must have {n} entries")
-        if self.embeddings is not None and self.embeddings.shape[0] != n:
-            raise ValueError(f"embeddings must have {n} rows")
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-@dataclass(frozen=True)
-class Weights:
-    """Per-program weights (>= 0) of the score components, each component being in [0, 1]."""
-
-    interests: float = 1.0
-    goals: float = 1.0
-    subjects: float = 0.5
-    availability: float = 1.0
-    language: float = 0.5
-    background: float = 0.25
-    semantic: float = 0.5
-    request: float = 2.0
-    priority: float = 1.0  # added to every pair of a priority mentee (returned to the pool: rematch)
-
-    def __post_init__(self) -> None:
-        for name in COMPONENTS:
-            value = getattr(self, name)
-            if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"weight {name} must be finite and >= 0, got {value!r}")
-
-
-@dataclass(frozen=True)
-class Constraints:
-    """Hard constraints. A pair is feasible only if every constraint that is on allows it.
-
-    Pair sets hold (mentee id, mentor id); unknown ids are ignored. `None` turns a numeric rule off.
-    """
-
-    require_matchable: bool = True  # both people passed the gate (`Side.matchable`)
-    same_school: bool = True
-    # With same_school on, these (mentee school, mentor school) pairs are also allowed.
-    allowed_school_pairs: frozenset[tuple[int, int]] = frozenset()
-    min_grade_gap: int | None = 1  # mentor grade - mentee grade >= this
-    min_shared_slots: int | None = 1  # at least this many common free slots
-    shared_language: bool = True  # at least one common language
-    avoid: frozenset[Pair] = frozenset()  # the mentee asked not to be matched with the mentor
-    never_rematch: frozenset[Pair] = frozenset()  # matched before and closed
-    forbidden: frozenset[Pair] = frozenset()  # anything else (e.g. a guardian's rule)
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Names for explanations: index -> tag name; for bit masks, bit k -> name."""
-
-    interests: Sequence[str] = ()
-    goals: Sequence[str] = ()
-    subjects: Sequence[str] = ()
-    languages: Sequence[str] = ()
-    background: Sequence[str] = ()
-
-
-# --- Outputs ------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ScoredPairs:
-    """The feasible pairs, sorted by (mentee, mentor), with integer scores, plus why others were excluded."""
-
-    rows: npt.NDArray[np.int32]  # mentee index
-    cols: npt.NDArray[np.int32]  # mentor index
-    score: IntArray
-    # exclusions[i, k]: how many mentors constraint CONSTRAINTS[k] alone excludes for mentee i
-    # (a mentor excluded by two constraints counts under both).
-    exclusions: IntArray
-    feasible_count: IntArray  # per mentee
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-
-_NO_INTS = np.zeros(0, np.int64)
-
-
-@dataclass
-class CompactScores:
-    """The feasible pairs as `Scorer.score_compact` keeps them: per scoring task, each pair as its mentor's
-    index inside the mentor's component (16 bits while a component has fewer than 2**16 mentors) and its
-    score (16 bits while it fits), about 4 bytes a pair. `groups` gives each component's pairs row-sorted
-    for `pruning.solve_groups`; `to_scored` gives the same `ScoredPairs` as `Scorer.score` without
-    exclusion counts."""
-
-    n: int
-    m: int
-    components: int  # component labels 0..components-1 (no feasible pair joins two)
-    mentee_label: IntArray
-    mentor_label: IntArray
-    feasible_count: IntArray  # per mentee
-    # (task mentees ascending, pairs per task mentee, local mentor indexes, scores), mentee by mentee
-    parts: list[tuple[IntArray, IntArray, npt.NDArray[np.integer], npt.NDArray[np.integer]]]
-    released: bool = False  # set by groups(release=True)
-
-    def __len__(self) -> int:
-        return int(self.feasible_count.sum())
-
-    def _members(self, labels: IntArray) -> tuple[IntArray, IntArray]:
-        order = np.argsort(labels, kind="stable")  # by component, ascending inside
-        return order, np.searchsorted(labels[order], np.arange(self.components + 1))
-
-    def groups(self, threads: int = DEFAULT_THREADS, *, release: bool = False) -> Iterator[pruning.Group]:
-        """Each component's pairs, row-sorted (mentees ascending, mentors ascending in a row), built one
-        component at a time. With `release`, each component's parts are dropped once its group is built
-        (less memory; this object can then not be read again)."""
-        if self.released:
-            raise ValueError("the compact pairs were released")
-        members_a, starts_a = self._members(self.mentee_label)
-        members_b, starts_b = self._members(self.mentor_label)
-        by_component: list[list[int]] = [[] for _ in range(self.components)]
-        for k, part in enumerate(self.parts):
-            by_component[int(self.mentee_label[part[0][0]])].append(k)
-        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-            for t in range(self.components):
-                mentees = members_a[starts_a[t] : starts_a[t + 1]]
-                mentors = members_b[starts_b[t] : starts_b[t + 1]]
-                indptr = np.zeros(mentees.size + 1, np.int64)
-                np.cumsum(self.feasible_count[mentees], out=indptr[1:])
-                col_type = np.uint16 if mentors.size < 2**16 else np.int32
-                score_type = np.result_type(np.int16, *[self.parts[k][3].dtype for k in by_component[t]])
-                # Pages of np.empty are taken as they are written, and with `release` each part is dropped
-                # once copied: the group grows as its parts shrink.
-                cols: Any = np.empty(int(indptr[-1]), col_type)
-                scores: Any = np.empty(int(indptr[-1]), score_type)
-                if release:
-                    self.released = True
-
-                def place(
-                    k: int,
-                    mentees: IntArray = mentees,
-                    indptr: IntArray = indptr,
-                    cols: Any = cols,
-                    scores: Any = scores,
-                ) -> None:
-                    task, per_mentee, local, score = self.parts[k]
-                    start = indptr[np.searchsorted(mentees, task)]
-                    kernels.place_rows(local, score, per_mentee, start, cols, scores)
-                    if release:
-                        self.parts[k] = (_NO_INTS, _NO_INTS, _NO_INTS, _NO_INTS)
-
-                for lo in range(0, len(by_component[t]), _TRIM_EVERY):
-                    list(pool.map(place, by_component[t][lo : lo + _TRIM_EVERY]))
-                    if release:
-                        _return_free_memory()
-                yield pruning.Group(mentees, mentors, indptr, cols, scores)
-
-    def to_scored(self, threads: int = DEFAULT_THREADS) -> ScoredPairs:
-        """All pairs in (mentee, mentor) order, global indexes: what `Scorer.score` returns."""
-        if self.released:
-            raise ValueError("the compact pairs were released")
-        members_b, starts_b = self._members(self.mentor_label)
-        counts = self.feasible_count
-        total = int(counts.sum())
-        offsets = np.cumsum(counts) - counts
-        out_rows = np.empty(total, np.int32)
-        out_cols = np.empty(total, np.int32)
-        out_score = np.empty(total, np.int64)
-
-        def place(part: tuple[IntArray, IntArray, npt.NDArray[np.integer], npt.NDArray[np.integer]]) -> None:
-            task, per_mentee, local, score = part
-            if len(local):
-                t = int(self.mentee_label[task[0]])
-                before = np.cumsum(per_mentee) - per_mentee
-                dest = np.repeat(offsets[task] - before, per_mentee) + np.arange(len(local))
-                out_rows[dest] = np.repeat(task, per_mentee)
-                out_cols[dest] = members_b[starts_b[t] + np.asarray(local, np.int64)]
-                out_score[dest] = score
-
-        with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-            list(pool.map(place, self.parts))
-        exclusions = np.zeros((self.n, len(CONSTRAINTS)), dtype=np.int64)
-        return ScoredPairs(out_rows, out_cols, out_score, exclusions, counts)
 
 
 @dataclass(frozen=True)
@@ -366,42 +71,6 @@ class Breakdown:
     shared_languages: int  # bit mask
     shared_background: int  # bit mask (0 unless both opted in)
     requested: bool
-
-
-@dataclass(frozen=True)
-class Assignment:
-    mentee_id: str
-    mentor_id: str
-    mentee: int
-    mentor: int
-    score: int
-    breakdown: Breakdown
-    locked: bool = False
-
-
-@dataclass(frozen=True)
-class Unmatched:
-    mentee_id: str
-    mentee: int
-    reason: Literal["no_feasible_mentor", "better_used_elsewhere"]
-    constraint: str | None  # with no feasible mentor: the constraint that excluded the most mentors
-    excluded: int  # how many mentors that constraint excluded
-    message: str
-
-
-@dataclass
-class EngineResult:
-    mode: Mode
-    assignments: list[Assignment]
-    unmatched: list[Unmatched]
-    total: int
-    optimal: bool
-    feasible_pairs: int
-    warnings: list[str] = field(default_factory=list)
-    gap_bound: float = 0.0  # when not optimal: relative bound on the loss (see `pruning`); 0.0 when optimal
-
-
-# --- Scoring ------------------------------------------------------------------------------------------------
 
 
 class _Cross:
@@ -439,17 +108,6 @@ class _Cross:
         if self.dense:
             return np.einsum("ij,ij->i", self.a[rows], self.b[cols])
         return np.asarray(self.a[rows].multiply(self.b[cols]).sum(axis=1), dtype=np.float64).ravel()
-
-
-def _return_free_memory() -> None:
-    """Ask the C allocator to give freed pages back to the system (glibc's malloc_trim). The compact parts
-    are many sub-megabyte arrays on the heap: without this, releasing them while a group is built does not
-    lower the process's memory. A no-op where there is no glibc."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    libc.malloc_trim(0)
 
 
 def _popcount(values: npt.NDArray[np.uint64]) -> IntArray:
@@ -820,7 +478,7 @@ class Scorer:
         """Sorted local cell keys (row * len(mentors) + column) of the given (mentee, mentor) index pairs
         that fall in the block mentees x mentors (both ascending)."""
         if not len(pairs) or not len(mentees) or not len(mentors):
-            return _NO_INTS
+            return NO_INTS
         r = np.minimum(np.searchsorted(mentees, pairs[:, 0]), len(mentees) - 1)
         k = np.minimum(np.searchsorted(mentors, pairs[:, 1]), len(mentors) - 1)
         hit = (mentees[r] == pairs[:, 0]) & (mentors[k] == pairs[:, 1])
@@ -845,7 +503,7 @@ class Scorer:
         mentee); pairs come mentee by mentee, mentors ascending."""
         c = self.constraints
         banned = [self._cell_keys(pairs, mentees, mentors) for pairs in self.pair_sets.values()]
-        banned_keys = np.unique(np.concatenate(banned)) if banned else _NO_INTS
+        banned_keys = np.unique(np.concatenate(banned)) if banned else NO_INTS
         requested = self._cell_keys(
             np.stack([self.request_rows, self.request_cols], axis=1), mentees, mentors
         )
@@ -965,7 +623,7 @@ class Scorer:
         if self.m and (self.mentees.embeddings is not None or self._needs("semantic")):
             self.embeddings()  # once, before the threads start
         self._kernel_inputs()
-        mentee_label, mentor_label = _components(self)
+        mentee_label, mentor_label = component_labels(self)
         components = int(max(mentee_label.max(initial=-1), mentor_label.max(initial=-1))) + 1
         order_b = np.argsort(mentor_label, kind="stable")
         starts_b = np.searchsorted(mentor_label[order_b], np.arange(components + 1))
@@ -1118,483 +776,10 @@ def explain_pairs(
     return Scorer(mentees, mentors, weights, Constraints(), requests).breakdowns(pairs)
 
 
-# --- Assignment ---------------------------------------------------------------------------------------------
-
-
-def _stable_ranks(scored: ScoredPairs) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
-    """Both sides rank their feasible partners by pair score, best first (ties by index)."""
-    rows, cols, score = scored.rows.astype(np.int64), scored.cols.astype(np.int64), scored.score
-    mentee_ranks: dict[int, list[int]] = {}
-    for k in np.lexsort((cols, -score, rows)):
-        mentee_ranks.setdefault(int(rows[k]), []).append(int(cols[k]))
-    mentor_ranks: dict[int, list[int]] = {}
-    for k in np.lexsort((rows, -score, cols)):
-        mentor_ranks.setdefault(int(cols[k]), []).append(int(rows[k]))
-    return mentee_ranks, mentor_ranks
-
-
-def _listed_scores(scored: ScoredPairs, pairs: Sequence[tuple[int, int]], m: int) -> list[int | None]:
-    """The scored pair's score for each (i, j), or None when it is not a feasible pair."""
-    if not pairs:
-        return []
-    keys = scored.rows.astype(np.int64) * m + scored.cols.astype(np.int64)  # sorted: pairs are in order
-    wanted = np.array([i * m + j for i, j in pairs], dtype=np.int64)
-    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
-    found = (keys[at] == wanted) if len(keys) else np.zeros(len(wanted), np.bool_)
-    return [int(scored.score[k]) if ok else None for k, ok in zip(at.tolist(), found.tolist(), strict=True)]
-
-
-def _components(scorer: Scorer) -> tuple[IntArray, IntArray]:
+def component_labels(scorer: Scorer) -> tuple[IntArray, IntArray]:
     """Component labels (mentees, mentors): no feasible pair joins two labels (schools that never mix)."""
     if not scorer.constraints.same_school:
         return np.zeros(scorer.n, np.int64), np.zeros(scorer.m, np.int64)
     table = sp.csr_array(scorer.school_table | scorer.school_table.T)
     _, label = connected_components(table, directed=False)
     return label[scorer.school_a].astype(np.int64), label[scorer.school_b].astype(np.int64)
-
-
-def _solve_pruned(
-    scorer: Scorer,
-    scored: ScoredPairs,
-    locks: list[tuple[int, int, int]],
-    mode: Mode,
-    progress: Callable[[float], None],
-) -> assignment.Solution:
-    """max_total / max_matched by `pruning.solve_by_components` (certified), locks fixed first."""
-    capacity = scorer.mentors.capacity
-    assert capacity is not None  # noqa: S101 - set in Side
-    # The same lock checks as the exact solver (one lock per mentee, at most capacity per mentor).
-    assignment._validate(
-        assignment.Problem(
-            scorer.n, capacity.tolist(), locks, locked=[(i, j) for i, j, _ in locks], mode=mode
-        )
-    )
-    room = capacity.copy()
-    free = np.ones(scorer.n, np.bool_)
-    for i, j, _ in locks:
-        room[j] -= 1
-        free[i] = False
-    keep = free[scored.rows]
-    mentee_label, mentor_label = _components(scorer)
-    large = pruning.solve_by_components(
-        scored.rows[keep],
-        scored.cols[keep],
-        scored.score[keep],
-        scorer.n,
-        room,
-        mentee_component=mentee_label,
-        mentor_component=mentor_label,
-        mode=mode,
-        progress=progress,
-    )
-    solution = large.solution
-    chosen = sorted(solution.assignments + locks)
-    matched = np.zeros(scorer.n, np.bool_)
-    matched[[i for i, _, _ in chosen]] = True
-    return assignment.Solution(
-        assignments=chosen,
-        total=sum(s for _, _, s in chosen),
-        matched=len(chosen),
-        unmatched=np.flatnonzero(~matched).tolist(),
-        optimal=solution.optimal,
-        gap_bound=solution.gap_bound,
-        bottleneck=min((s for _, _, s in chosen), default=None),
-    )
-
-
-def _solve_compact(
-    scorer: Scorer, compact: CompactScores, mode: Mode, progress: Callable[[float], None]
-) -> assignment.Solution:
-    """max_total / max_matched without locks by `pruning.solve_groups` on the compact pairs: the same
-    result as `_solve_pruned` on `compact.to_scored()`."""
-    capacity = scorer.mentors.capacity
-    assert capacity is not None  # noqa: S101 - set in Side
-    assignment._validate(assignment.Problem(scorer.n, capacity.tolist(), [], mode=mode))
-    large = pruning.solve_groups(
-        compact.groups(release=True),
-        scorer.n,
-        capacity,
-        components=compact.components,
-        mode=mode,
-        progress=progress,
-    )
-    return large.solution
-
-
-def match(
-    mentees: Side,
-    mentors: Side,
-    weights: Weights,
-    constraints: Constraints,
-    *,
-    mode: Mode = "max_total",
-    requests: Collection[Pair] = (),
-    locked: Collection[Pair] = (),
-    chunk_cells: int = DEFAULT_CHUNK_CELLS,
-    progress: Callable[[float], None] | None = None,
-    solver: Literal["auto", "exact", "pruned"] = "auto",
-) -> EngineResult:
-    """Score, then assign exactly for `mode`; explain every pair and unmatched mentee.
-
-    A locked pair is kept even when a hard constraint excludes it (the coordinator decided); a warning
-    names the constraint. In "stable" mode both sides rank their feasible partners by pair score.
-
-    Solvers. "max_total" and "max_matched" with more than `LARGE_PAIRS` feasible pairs go to
-    `pruning.solve_by_components` (independent school groups solved apart, top-k candidates, an LP-duality
-    certificate that adds back pruned pairs until optimality is proven; `optimal` says whether it was, and
-    `gap_bound` bounds the loss otherwise). Everything else, and small instances, goes to
-    `assignment.solve` (exact sparse min-cost flow). `solver` forces one ("exact" / "pruned"; "pruned" only
-    applies to those two modes).
-
-    `progress`, if given, is called in the calling thread with a fraction from 0 to 1 as scoring (to about
-    0.6), solving (to about 0.95) and explaining advance; it ends with 1.0.
-    """
-
-    def report(fraction: float) -> None:
-        if progress is not None:
-            progress(min(1.0, max(0.0, fraction)))
-
-    report(0.0)
-    scorer = Scorer(mentees, mentors, weights, constraints, requests)
-    compact = scorer.score_compact(chunk_cells, progress=lambda f: report(0.6 * f))
-    unknown = [
-        pair for pair in locked if pair[0] not in scorer.mentee_pos or pair[1] not in scorer.mentor_pos
-    ]
-    if unknown:
-        raise ValueError(f"locked pairs name unknown people: {sorted(unknown)}")
-    lock_index = sorted({(scorer.mentee_pos[a], scorer.mentor_pos[b]) for a, b in locked})
-    pruned = mode in ("max_total", "max_matched") and (
-        solver == "pruned" or (solver == "auto" and len(compact) > LARGE_PAIRS)
-    )
-    feasible_count, feasible_pairs = compact.feasible_count, len(compact)
-    warnings = []
-    if pruned and not lock_index:  # the certified solver reads the compact pairs (no global copy)
-        solution = _solve_compact(scorer, compact, mode, lambda f: report(0.6 + 0.35 * f))
-    else:
-        scored = compact.to_scored()
-        del compact
-        locks: list[tuple[int, int, int]] = []
-        for (i, j), listed in zip(lock_index, _listed_scores(scored, lock_index, len(mentors)), strict=True):
-            if listed is None:
-                masks = scorer.constraint_masks(i, i + 1)
-                broken = [name for name in CONSTRAINTS if name in masks and not masks[name][0, j]]
-                listed = scorer.breakdowns([(i, j)])[0].score
-                warnings.append(
-                    f"locked pair {mentees.ids[i]} - {mentors.ids[j]} kept although: "
-                    + ", ".join(CONSTRAINT_LABELS[name] for name in broken)
-                )
-            locks.append((i, j, listed))
-        if pruned:
-            solution = _solve_pruned(scorer, scored, locks, mode, lambda f: report(0.6 + 0.35 * f))
-        else:
-            pairs = list(zip(scored.rows.tolist(), scored.cols.tolist(), scored.score.tolist(), strict=True))
-            listed_keys = {(i, j) for i, j, _ in pairs}
-            pairs += [p for p in locks if (p[0], p[1]) not in listed_keys]
-            mentee_ranks, mentor_ranks = _stable_ranks(scored) if mode == "stable" else ({}, {})
-            assert mentors.capacity is not None  # noqa: S101 - set in Side
-            problem = assignment.Problem(
-                mentee_count=len(mentees),
-                capacities=mentors.capacity.tolist(),
-                pairs=pairs,
-                locked=lock_index,
-                mode=mode,
-                mentee_ranks=mentee_ranks,
-                mentor_ranks=mentor_ranks,
-            )
-            solution = assignment.solve(problem)
-        del scored
-    report(0.95)
-    chosen = [(i, j) for i, j, _ in solution.assignments]
-    lock_set = set(lock_index)
-    assignments = [
-        Assignment(
-            mentee_id=mentees.ids[b.mentee],
-            mentor_id=mentors.ids[b.mentor],
-            mentee=b.mentee,
-            mentor=b.mentor,
-            score=b.score,
-            breakdown=b,
-            locked=(b.mentee, b.mentor) in lock_set,
-        )
-        for b in scorer.breakdowns(chosen)
-    ]
-    unmatched = []
-    no_pair = [i for i in solution.unmatched if feasible_count[i] == 0]
-    # Exact counts over every mentor, for the few mentees with no feasible mentor at all.
-    exclusions = dict(
-        zip(no_pair, scorer.exclusions_for(np.array(no_pair, dtype=np.int64), chunk_cells), strict=True)
-    )
-    for i in solution.unmatched:
-        if feasible_count[i] == 0:
-            k = int(np.argmax(exclusions[i]))
-            name, count = CONSTRAINTS[k], int(exclusions[i][k])
-            message = (
-                f"no feasible mentor (most excluded: {CONSTRAINT_LABELS[name]}, {count} of {len(mentors)})"
-            )
-            unmatched.append(Unmatched(mentees.ids[i], i, "no_feasible_mentor", name, count, message))
-        else:
-            message = "all feasible mentors were better used elsewhere"
-            unmatched.append(Unmatched(mentees.ids[i], i, "better_used_elsewhere", None, 0, message))
-    report(1.0)
-    return EngineResult(
-        mode=mode,
-        assignments=assignments,
-        unmatched=unmatched,
-        total=solution.total,
-        optimal=solution.optimal,
-        feasible_pairs=feasible_pairs,
-        warnings=warnings,
-        gap_bound=solution.gap_bound,
-    )
-
-
-# --- Explanations -------------------------------------------------------------------------------------------
-
-
-def _names(indexes: Iterable[int], names: Sequence[str]) -> list[str]:
-    return [names[k] if 0 <= k < len(names) else f"#{k}" for k in indexes]
-
-
-def _bits(mask: int) -> list[int]:
-    return [k for k in range(64) if mask >> k & 1]
-
-
-def explain(breakdown: Breakdown, vocabulary: Vocabulary, limit: int = 4) -> list[str]:
-    """Plain-words reasons for a pair, biggest weighted contribution first (zero components left out)."""
-    b = breakdown
-    phrases: dict[str, str] = {}
-    if b.requested:
-        phrases["request"] = "the mentee asked for this mentor"
-    if b.components.get("priority", 0.0) > 0:
-        phrases["priority"] = "the mentee is waiting for a new mentor"
-    if b.shared_interests:
-        phrases["interests"] = "both like " + ", ".join(_names(b.shared_interests, vocabulary.interests))
-    if b.shared_goals:
-        phrases["goals"] = "can help with " + ", ".join(_names(b.shared_goals, vocabulary.goals))
-    if b.shared_subjects:
-        phrases["subjects"] = "strong in " + ", ".join(_names(b.shared_subjects, vocabulary.subjects))
-    if b.shared_slots:
-        plural = "period" if b.shared_slots == 1 else "periods"
-        phrases["availability"] = f"{b.shared_slots} shared free {plural}"
-    if b.shared_languages:
-        phrases["language"] = "both speak " + ", ".join(
-            _names(_bits(b.shared_languages), vocabulary.languages)
-        )
-    if b.shared_background:
-        phrases["background"] = "share background: " + ", ".join(
-            _names(_bits(b.shared_background), vocabulary.background)
-        )
-    if b.components.get("semantic", 0.0) >= 0.3:
-        phrases["semantic"] = "their self-descriptions are alike"
-    ranked = sorted(phrases, key=lambda name: (-b.contributions.get(name, 0.0), COMPONENTS.index(name)))
-    return [phrases[name] for name in ranked if b.contributions.get(name, 0.0) > 0][:limit]
-
-
-# --- Generated schools (tests and bench) --------------------------------------------------------------------
-
-DEMO_VOCABULARY = Vocabulary(
-    interests=(
-        "music",
-        "gaming",
-        "basketball",
-        "soccer",
-        "art",
-        "robotics",
-        "coding",
-        "reading",
-        "anime",
-        "dance",
-        "photography",
-        "cooking",
-        "theatre",
-        "chess",
-        "writing",
-        "science",
-        "movies",
-        "running",
-        "volleyball",
-        "fashion",
-        "debate",
-        "history",
-        "hiking",
-        "guitar",
-        "piano",
-        "swimming",
-        "film making",
-        "baseball",
-        "animals",
-        "math puzzles",
-        "podcasts",
-        "skateboarding",
-        "drawing",
-        "astronomy",
-        "gardening",
-        "volunteering",
-        "languages",
-        "cars",
-        "poetry",
-        "tennis",
-    ),  # fmt: skip
-    goals=(
-        "study skills",
-        "time management",
-        "college applications",
-        "making friends",
-        "confidence",
-        "test anxiety",
-        "career ideas",
-        "homework routine",
-        "public speaking",
-        "staying organised",
-        "sports and school balance",
-        "new to the school",
-    ),  # fmt: skip
-    subjects=(
-        "algebra",
-        "geometry",
-        "biology",
-        "chemistry",
-        "physics",
-        "English",
-        "history",
-        "Spanish",
-        "computer science",
-        "art",
-        "economics",
-        "statistics",
-    ),  # fmt: skip
-    languages=("English", "Spanish", "Vietnamese"),
-    background=(
-        "first generation",
-        "moved here recently",
-        "multilingual home",
-        "student athlete",
-        "military family",
-        "LGBTQ+",
-    ),  # fmt: skip
-)
-
-_TEMPLATES = (
-    "I really like {a} and {b}. I want help with {g}.",
-    "Most of my free time goes to {a}. Lately I have been into {b} too. {g} is hard for me.",
-    "I'm into {a}, and my friends say I talk about {b} too much. Looking for advice on {g}.",
-    "{a} and {b} are my thing. I'd like to get better at {g}.",
-)
-_MENTOR_TEMPLATES = (
-    "I love {a} and {b}, and I can help with {g}.",
-    "Senior who spends weekends on {a}. Happy to talk about {b} or {g}.",
-    "I'm good at {g} and I'm into {a} and {b}.",
-    "{a} fan, also {b}. I went through {g} myself and can share what worked.",
-)
-
-
-def _pick_tags(rng: np.random.Generator, n: int, popularity: FloatArray, low: int, high: int) -> sp.csr_array:
-    """Each row picks between low and high distinct tags, weighted by popularity (Gumbel top-k)."""
-    vocabulary = len(popularity)
-    keys = np.log(popularity)[None, :] + rng.gumbel(size=(n, vocabulary))
-    order = np.argsort(-keys, axis=1)
-    counts = rng.integers(low, high + 1, size=n)
-    keep = np.arange(vocabulary)[None, :] < counts[:, None]
-    rows = np.repeat(np.arange(n), counts)
-    cols = order[keep]
-    return sp.csr_array((np.ones(len(rows), np.int64), (rows, cols)), shape=(n, vocabulary))
-
-
-def _zipf(size: int, exponent: float) -> FloatArray:
-    weights = 1.0 / np.arange(1, size + 1) ** exponent
-    return np.asarray(weights / weights.sum(), dtype=np.float64)
-
-
-def _masks_from_tags(tags: sp.csr_array) -> MaskArray:
-    coo = tags.tocoo()
-    out = np.zeros(tags.shape[0], dtype=np.uint64)
-    np.bitwise_or.at(out, coo.row, np.left_shift(np.uint64(1), coo.col.astype(np.uint64)))
-    return out
-
-
-def _generate_side(rng: np.random.Generator, n: int, prefix: str, mentor: bool, shares: FloatArray) -> Side:
-    v = DEMO_VOCABULARY
-    school = rng.choice(len(shares), size=n, p=shares)
-    grade_share = [0.05, 0.15, 0.35, 0.45] if mentor else [0.45, 0.35, 0.15, 0.05]
-    grade = 9 + rng.choice(4, size=n, p=grade_share)
-    interests = _pick_tags(rng, n, _zipf(len(v.interests), 1.0), 2, 6)
-    goals = (
-        _pick_tags(rng, n, _zipf(len(v.goals), 0.6), 2, 4)
-        if mentor
-        else _pick_tags(rng, n, _zipf(len(v.goals), 0.6), 1, 3)
-    )
-    subjects = (
-        _pick_tags(rng, n, _zipf(len(v.subjects), 0.5), 2, 3)
-        if mentor
-        else _pick_tags(rng, n, _zipf(len(v.subjects), 0.5), 1, 2)
-    )
-    # Languages: English (bit 0) for almost everyone; Spanish and Vietnamese minorities.
-    spanish = rng.random(n) < 0.15
-    vietnamese = ~spanish & (rng.random(n) < 0.05)
-    no_english = (spanish | vietnamese) & (rng.random(n) < (0.0 if mentor else 0.1))
-    languages = (np.where(no_english, 0, 1) | np.where(spanish, 2, 0) | np.where(vietnamese, 4, 0)).astype(
-        np.uint64
-    )
-    # 35 weekly slots (5 days x 7 periods); lunch (period 3) and after school (period 6) are the common ones.
-    period_weight = np.array([0.5, 0.5, 0.6, 2.0, 0.6, 0.5, 1.5])
-    slot_weight = np.tile(period_weight, 5)
-    slots = _pick_tags(rng, n, slot_weight / slot_weight.sum(), 2, 5)
-    availability = _masks_from_tags(slots)
-    # Background: about 30% opt in, with one or two attributes.
-    opted = rng.random(n) < 0.3
-    background_tags = _masks_from_tags(_pick_tags(rng, n, _zipf(len(v.background), 0.7), 1, 2))
-    background = np.where(opted, background_tags, np.uint64(0)).astype(np.uint64)
-    capacity = np.where(rng.random(n) < 0.25, 2, 1) if mentor else np.ones(n, np.int64)
-    matchable = rng.random(n) < 0.95
-    templates = _MENTOR_TEMPLATES if mentor else _TEMPLATES
-    texts: list[str | None] = []
-    template_pick = rng.integers(len(templates), size=n)
-    for row in range(n):
-        tags = interests.indices[interests.indptr[row] : interests.indptr[row + 1]]
-        goal = goals.indices[goals.indptr[row]]
-        texts.append(
-            templates[template_pick[row]].format(
-                a=v.interests[tags[0]], b=v.interests[tags[-1]], g=v.goals[goal]
-            )
-        )
-    return Side(
-        ids=[f"{prefix}{k}" for k in range(n)],
-        grade=grade,
-        school=school,
-        interests=interests,
-        goals=goals,
-        subjects=subjects,
-        languages=languages,
-        availability=availability,
-        background=background,
-        texts=texts,
-        capacity=capacity,
-        matchable=matchable,
-    )
-
-
-def generate_school(
-    n_mentees: int, n_mentors: int, seed: int, *, school_size: int | None = DISTRICT_SCHOOL_SIZE
-) -> tuple[Side, Side]:
-    """Realistic seeded (mentees, mentors) over `DEMO_VOCABULARY`.
-
-    Schools: up to 1.5 x `school_size` mentees, 2-3 schools of uneven size (55/30/15 %) as in one small
-    district; beyond that, a district of about n_mentees / `school_size` schools whose programs have
-    0.5-1.5 x `school_size` mentees each (mentors in the same proportions, so every school recruits for
-    its own program). `school_size=None` keeps 2-3 schools at any size (the dense worst case: nearly half
-    of all pairs are in a same-school block). Within a school: grades 9-12 (mentees younger),
-    Zipf-popular interests, goals and strengths, English with Spanish and Vietnamese minorities, sparse
-    availability over 35 slots, ~30% background opt-in, ~5% not cleared, capacities 1 or 2 and template
-    "about me" texts. With default `Constraints()` about 25-30% of same-school pairs are feasible, which
-    is 5-15% of all pairs with 2-3 schools and about 28% / number of schools in a larger district.
-    """
-    rng = np.random.default_rng(seed)
-    schools = int(rng.integers(2, 4))
-    shares = np.array([0.55, 0.30, 0.15][:schools])
-    if school_size is not None and n_mentees > 1.5 * school_size:
-        schools = max(2, round(n_mentees / school_size))
-        shares = rng.uniform(0.5, 1.5, size=schools)
-    shares = shares / shares.sum()
-    mentees = _generate_side(rng, n_mentees, "e", mentor=False, shares=shares)
-    mentors = _generate_side(rng, n_mentors, "r", mentor=True, shares=shares)
-    return mentees, mentors
