@@ -128,9 +128,16 @@ def profile_from_application(application: Application | None) -> dict[str, Any]:
     }
 
 
-def ensure_profiles(participants: Sequence[Participant]) -> dict[int, Profile]:
-    """Every participant's profile (participant id -> profile), created from the latest application
-    for those who have none yet. Three queries whatever the number of people."""
+def profiles_for(participants: Sequence[Participant]) -> dict[int, Profile]:
+    """Every participant's profile (participant id -> profile), read only: a participant with no profile
+    row yet gets an unsaved default built from their latest application (`pk` is None). Two queries
+    whatever the number of people.
+
+    Reads never create profiles (a GET must leave no trace). The rows are created by the matching services
+    that write: `services.profiles.save_profile` (saving one) and `services.profiles.ensure_profiles`,
+    which `run_round` calls before it reads the cohort. Enrollment cannot create them: recruitment and
+    programs sit below matching in the layers and must not import it.
+    """
     existing = {p.participant_id: p for p in Profile.objects.filter(participant__in=participants)}
     missing = [p for p in participants if p.pk not in existing]
     if missing:
@@ -139,19 +146,10 @@ def ensure_profiles(participants: Sequence[Participant]) -> dict[int, Profile]:
             cohort_id__in={p.cohort_id for p in missing}, applicant_id__in={p.user_id for p in missing}
         ).order_by("created"):
             applications[(application.cohort_id, application.applicant_id, application.role)] = application
-        created = Profile.objects.bulk_create(
-            [
-                Profile(
-                    participant=p,
-                    **profile_from_application(applications.get((p.cohort_id, p.user_id, p.role))),
-                )
-                for p in missing
-            ],
-            ignore_conflicts=True,
-        )
-        if any(profile.pk is None for profile in created):  # backends that do not return ids
-            created = list(Profile.objects.filter(participant__in=missing))
-        existing.update({profile.participant_id: profile for profile in created})
+        for p in missing:
+            existing[p.pk] = Profile(
+                participant=p, **profile_from_application(applications.get((p.cohort_id, p.user_id, p.role)))
+            )
     return existing
 
 
@@ -258,7 +256,7 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
         .order_by("user_id")
         if p.user_id not in excluded
     ]
-    profiles = ensure_profiles(participants)
+    profiles = profiles_for(participants)
     gates = matchability(participants, today)
     places = _grades_and_schools(program, {p.user_id for p in participants})
     people_by_role: dict[str, list[Person]] = defaultdict(list)
@@ -356,6 +354,12 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
     keys_of: dict[int, list[str]] = defaultdict(list)
     for key, person, _subject in rows:
         keys_of[person.participant.user_id].append(key)
+    # Cross-age: one person may be a mentor and a mentee in the same cohort, never their own mentor.
+    forbidden.update(
+        (key, str(user_id))
+        for user_id in keys_of.keys() & set(map(int, mentor_ids))
+        for key in keys_of[user_id]
+    )
     if c.get("respect_guardian", True):
         forbidden |= _guardian_forbidden(program, mentee_people, mentor_people, keys_of, inputs.warnings)
     avoid: set[engine.Pair] = set()

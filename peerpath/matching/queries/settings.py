@@ -53,7 +53,7 @@ def preview_settings(program: Program, data: dict[str, Any]) -> Preview:
         try:
             return _run(cohort, config)
         finally:
-            # build_inputs creates missing profiles from applications; a preview must leave no trace.
+            # build_inputs only reads, but a preview must leave no trace whatever it calls.
             transaction.set_rollback(True)
 
 

@@ -56,7 +56,9 @@ def _get_participant(request: AuthenticatedHttpRequest, participant_pk: int) -> 
 
 def _get_profile(request: AuthenticatedHttpRequest, participant: Participant) -> Profile:
     profile = profile_of(participant)
-    if not policy.can(request.user, "manage", profile):
+    # An unsaved profile (none yet) has no row to check; `_get_participant` has already allowed the
+    # participant themselves or the program's managers, the same people the profile rule allows.
+    if profile.pk is not None and not policy.can(request.user, "manage", profile):
         raise Http404
     return profile
 
