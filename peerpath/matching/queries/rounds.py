@@ -7,16 +7,67 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, QuerySet, When
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import Membership
 from peerpath.matching.features import mentor_places
 from peerpath.matching.models import MatchRound, Proposal
 from peerpath.matching.reasons import COMPONENT_LABELS, breakdown, reasons, unmatched_message
-from peerpath.programs.models import Participant, Program
+from peerpath.programs.models import Participant, ParticipantRole, Program
 
 BUCKETS = 10  # score distribution bars
+FINISHED = (MatchRound.Status.DRAFT, MatchRound.Status.PUBLISHED)  # rounds with proposals to show
+
+
+def rounds_of(program: Program) -> QuerySet[MatchRound]:
+    """A program's rounds, newest first, with the cohort and who started each (one query)."""
+    return (
+        MatchRound.objects.filter(cohort__program=program)
+        .select_related("cohort", "created_by")
+        .order_by("-created", "-pk")
+    )
+
+
+def finished_rounds(program: Program) -> QuerySet[MatchRound]:
+    """The program's rounds that have proposals (in review or published), newest first."""
+    return (
+        MatchRound.objects.filter(cohort__program=program, status__in=FINISHED)
+        .select_related("cohort")
+        .order_by("-pk")
+    )
+
+
+def other_finished_rounds(round: MatchRound) -> QuerySet[MatchRound]:
+    """The cohort's other rounds with proposals: what this one can be compared with."""
+    return (
+        MatchRound.objects.filter(cohort_id=round.cohort_id, status__in=FINISHED)
+        .exclude(pk=round.pk)
+        .order_by("-number")
+    )
+
+
+def pending_proposal_ids(round: MatchRound) -> list[int]:
+    """The proposed pairs still waiting for a decision."""
+    return list(
+        round.proposals.filter(decision=Proposal.Decision.PENDING, mentor__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def is_in_round(round: MatchRound, user_id: int) -> bool:
+    """Whether the person is a mentee or a mentor in one of the round's lines."""
+    return round.proposals.filter(Q(mentee_id=user_id) | Q(mentor_id=user_id)).exists()
+
+
+def publish_counts(round: MatchRound) -> tuple[int, int]:
+    """(accepted pairs, proposed pairs not accepted) in one query."""
+    counts = round.proposals.filter(mentor__isnull=False).aggregate(
+        accepted=Count("pk", filter=Q(decision=Proposal.Decision.ACCEPTED)),
+        pairs=Count("pk"),
+    )
+    return counts["accepted"], counts["pairs"] - counts["accepted"]
 
 
 def proposals_of(round: MatchRound, decision: str = "", matched: str = "") -> QuerySet[Proposal]:
@@ -93,9 +144,13 @@ def review(round: MatchRound) -> Review:
     decisions = Counter(decision for _mentee, _mentor, _score, decision, _reason in pairs)
 
     # Load per mentor: proposals (not rejected) against places.
-    load: Counter[int] = Counter(mentor for _m, mentor, _s, decision, _r in pairs if decision != "rejected")
+    load: Counter[int] = Counter(
+        mentor for _m, mentor, _s, decision, _r in pairs if decision != Proposal.Decision.REJECTED
+    )
     mentors = list(
-        Participant.objects.filter(cohort=round.cohort, role="mentor", status="enrolled")
+        Participant.objects.filter(
+            cohort=round.cohort, role=ParticipantRole.MENTOR, status=Participant.Status.ENROLLED
+        )
         .select_related("user", "profile")
         .order_by("user__last_name", "user__first_name", "user_id")
     )
@@ -135,9 +190,9 @@ def review(round: MatchRound) -> Review:
     return Review(
         matched=len(matched_ids),
         unmatched=len(mentee_ids - matched_ids),
-        accepted=decisions.get("accepted", 0),
-        rejected=decisions.get("rejected", 0),
-        pending=decisions.get("pending", 0),
+        accepted=decisions.get(Proposal.Decision.ACCEPTED, 0),
+        rejected=decisions.get(Proposal.Decision.REJECTED, 0),
+        pending=decisions.get(Proposal.Decision.PENDING, 0),
         average=sum(scores) / len(scores) if scores else 0.0,
         lowest=min(scores) if scores else None,
         highest=max(scores) if scores else None,
