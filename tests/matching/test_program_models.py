@@ -4,11 +4,12 @@ grade rule, and guardians' preferences as hard constraints."""
 import pytest
 
 from peerpath.core.roles import Role
+from peerpath.matching.features import build_inputs
 from peerpath.matching.models import Profile
 from peerpath.matching.services import rounds as services
 from peerpath.programs.models import Program
-from tests.factories import ConsentFactory, member
-from tests.matching.people import add_mentee, add_mentor
+from tests.factories import ConsentFactory, ParticipantFactory, member
+from tests.matching.people import add_mentee, add_mentor, profile_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +55,10 @@ def test_peer_tutoring_matches_per_subject_with_tutors_strong_in_it(program, coh
     round = services.start_round(cohort=cohort, actor=alice)
 
     assert proposed(round) == [("kim", "alg", "Algebra"), ("kim", "bio", "Biology")]
-    services.decide(
+    services.set_proposal_decision(
         round=round,
         proposal_ids=round.proposals.values_list("pk", flat=True),
-        decision="accepted",
+        action="accepted",
         actor=alice,
     )
     services.publish_round(round=round, actor=alice)
@@ -135,3 +136,26 @@ def test_every_goal_runs_as_a_round(program, cohort, alice, lincoln, mode):
         assert (
             pairs["ria"] == "ann"
         )  # ria and ann rank each other first: any other result has a blocking pair
+
+
+def test_cross_age_a_person_who_is_mentor_and_mentee_is_never_their_own_mentor(
+    program, cohort, alice, lincoln
+):
+    program.model = Program.Model.CROSS_AGE
+    program.save()
+    # Grade rule off: nothing but the self rule stands between uma the mentee and uma the mentor.
+    settings = services.settings_for(program)
+    settings.grade_gap_on = False
+    settings.save()
+    uma = add_mentor(cohort, lincoln, "uma", grade=10, interests=["chess"])
+    add_mentor(cohort, lincoln, "vic", grade=12, interests=["soccer"])
+    as_mentee = ParticipantFactory(cohort=cohort, user=uma, role="mentee")
+    Profile.objects.create(participant=as_mentee, **profile_fields(interests=["chess"]))
+
+    inputs = build_inputs(cohort, services.snapshot(settings))
+    round = services.start_round(cohort=cohort, actor=alice)
+
+    assert (str(uma.pk), str(uma.pk)) in inputs.constraints.forbidden
+    assert proposed(round) == [("uma", "vic", "")]
+    options = services.swap_options(round.proposals.get(mentee=uma))
+    assert uma.pk not in {o.mentor_id for o in options}

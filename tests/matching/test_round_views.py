@@ -195,7 +195,7 @@ def test_lock_exclude_and_rerun_from_the_page(client, alice, round, pool):
 
 
 def test_compare_lists_the_mentees_whose_mentor_changed(client, alice, round, pool):
-    services.exclude_person(round=round, user_id=pool["ann"].pk, actor=alice)
+    services.set_proposal_decision(round=round, action="exclude", person_id=pool["ann"].pk, actor=alice)
     second = services.start_round(cohort=round.cohort, actor=alice, previous=round)
     client.force_login(alice)
     response = client.get(
@@ -212,8 +212,8 @@ def test_compare_lists_the_mentees_whose_mentor_changed(client, alice, round, po
 
 
 def test_a_published_round_cannot_be_changed(client, alice, round, pool):
-    services.decide(
-        round=round, proposal_ids=[p.pk for p in round.proposals.all()], decision="accepted", actor=alice
+    services.set_proposal_decision(
+        round=round, proposal_ids=[p.pk for p in round.proposals.all()], action="accepted", actor=alice
     )
     services.publish_round(round=round, actor=alice)
     sam = round.proposals.get(mentee=pool["sam"])
@@ -257,3 +257,32 @@ def test_a_large_cohort_runs_in_the_background_with_progress(
     assert response["HX-Redirect"] == reverse("match_round_detail", args=[round.pk])
     round.refresh_from_db()
     assert (round.status, round.progress) == ("draft", 1.0)
+
+
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_round_list_runs_the_same_queries_for_one_or_three_rounds(
+    client, alice, program, cohort, rounds, django_assert_num_queries
+):
+    for _n in range(rounds):
+        services.create_round(cohort=cohort, actor=alice)
+    services.settings_for(program)
+    client.force_login(alice)
+    with django_assert_num_queries(ROUND_LIST_QUERIES):
+        response = client.get(reverse("match_rounds", args=[program.pk]))
+    assert len(response.context["rounds"]) == rounds
+
+
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_compare_page_runs_the_same_queries_for_one_or_three_rounds(
+    client, alice, program, cohort, pool, rounds, django_assert_num_queries
+):
+    for _n in range(rounds):
+        services.start_round(cohort=cohort, actor=alice)
+    client.force_login(alice)
+    with django_assert_num_queries(COMPARE_QUERIES):
+        response = client.get(reverse("match_round_compare", args=[program.pk]))
+    assert len(response.context["rounds"]) == rounds
+
+
+ROUND_LIST_QUERIES = 10  # session, user, program, cohorts, rounds, settings, layout
+COMPARE_QUERIES = 8

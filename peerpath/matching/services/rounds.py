@@ -21,8 +21,9 @@ from peerpath.engine import core as engine
 from peerpath.matching.features import Inputs, Person, build_inputs, parse_mentee_key
 from peerpath.matching.models import MatchRound, MatchSettings, Proposal
 from peerpath.matching.reasons import reasons
+from peerpath.matching.services.profiles import ensure_profiles
 from peerpath.mentorships.services import propose_match
-from peerpath.programs.models import Cohort, Program
+from peerpath.programs.models import Cohort, Participant, Program
 
 Status = MatchRound.Status
 ROUND_TRANSITIONS: dict[str, set[str]] = {
@@ -128,6 +129,10 @@ def run_round(round_id: int, progress: Callable[[float], None] | None = None) ->
     round = MatchRound.objects.select_related("cohort__program").get(pk=round_id)
     set_round_status(round=round, status=Status.RUNNING, started_at=timezone.now(), progress=0.05)
     try:
+        # The round stores what it read: participants without a profile row get theirs saved now.
+        ensure_profiles(
+            list(Participant.objects.filter(cohort=round.cohort, status=Participant.Status.ENROLLED))
+        )
         inputs = build_inputs(round.cohort, round.config)
         _save_progress(round, 0.2)
         result = _match(inputs, round.config.get("mode", "max_total"), round, progress)
@@ -278,48 +283,154 @@ def _editable(round: MatchRound) -> None:
         raise MatchingError(_("Only a round that is ready for review can be changed."))
 
 
-def decide(*, round: MatchRound, proposal_ids: Iterable[int], decision: str, actor: Any) -> int:
-    """Accept or reject proposals (unmatched lines are skipped). Returns how many changed."""
-    _editable(round)
-    if decision not in Proposal.Decision.values:
+class ProposalAction:
+    """What a coordinator can do to a round's proposals: each one through `set_proposal_decision`."""
+
+    ACCEPT = Proposal.Decision.ACCEPTED.value
+    REJECT = Proposal.Decision.REJECTED.value
+    RESET = Proposal.Decision.PENDING.value
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    EXCLUDE = "exclude"
+    MOVE = "move"
+
+    DECISIONS = frozenset({ACCEPT, REJECT, RESET})
+    ALL = frozenset({*DECISIONS, LOCK, UNLOCK, EXCLUDE, MOVE})
+
+
+def set_proposal_decision(
+    *,
+    round: MatchRound,
+    action: str,
+    actor: Any,
+    proposal_ids: Iterable[int] = (),
+    person_id: int | None = None,
+    mentor_id: int | None = None,
+    request: HttpRequest | None = None,
+) -> int:
+    """The one place a round's proposals change in review: decide (accept, reject, back to review), lock or
+    unlock a pair, exclude a person from re-runs, or move a mentee to another mentor. Every change writes
+    one audit row (`match_round.<action>`). Returns how many proposals changed.
+
+    Only a round in review (draft) changes; the round row is locked while it does, so a decision cannot
+    slip in after a concurrent publish. A published round is final.
+    """
+    if action not in ProposalAction.ALL:
         raise MatchingError(_("Unknown decision."))
-    changed = (
-        round.proposals.filter(pk__in=list(proposal_ids), mentor__isnull=False)
-        .exclude(decision=decision)
-        .update(decision=decision)
-    )
-    if changed:
-        record_audit(
-            action="match_round.decided",
-            actor=actor,
-            target=round,
-            organization_id=round.cohort.program.organization_id,
-            detail={"decision": decision, "count": changed},
-        )
+    ids = [int(pk) for pk in proposal_ids]
+    with transaction.atomic():
+        current = MatchRound.objects.select_for_update().only("status").get(pk=round.pk)
+        _editable(current)
+        if action in ProposalAction.DECISIONS:
+            changed, detail = _decide(round, ids, action)
+        elif action in (ProposalAction.LOCK, ProposalAction.UNLOCK):
+            changed, detail = _lock(round, ids, action == ProposalAction.LOCK)
+        elif action == ProposalAction.EXCLUDE:
+            if person_id is None:
+                raise MatchingError(_("Choose a person to leave out."))
+            changed, detail = _exclude(round, int(person_id))
+        else:
+            if len(ids) != 1 or mentor_id is None:
+                raise MatchingError(_("Choose a mentor."))
+            changed, detail = _move(round, ids[0], int(mentor_id))
+        if changed or action in (ProposalAction.EXCLUDE, ProposalAction.MOVE):
+            record_audit(
+                action=f"match_round.{_AUDIT_NAMES[action]}",
+                actor=actor,
+                target=round,
+                organization_id=round.cohort.program.organization_id,
+                detail={**detail, "count": changed},
+                request=request,
+            )
     return changed
 
 
-def set_locked(*, proposal: Proposal, locked: bool, actor: Any) -> Proposal:
-    _editable(proposal.round)
-    if proposal.is_unmatched:
+_AUDIT_NAMES = {
+    ProposalAction.ACCEPT: "decided",
+    ProposalAction.REJECT: "decided",
+    ProposalAction.RESET: "decided",
+    ProposalAction.LOCK: "locked",
+    ProposalAction.UNLOCK: "unlocked",
+    ProposalAction.EXCLUDE: "excluded",
+    ProposalAction.MOVE: "swapped",
+}
+
+
+def _decide(round: MatchRound, ids: list[int], decision: str) -> tuple[int, dict[str, Any]]:
+    """Unmatched lines are skipped: there is no pair to decide on."""
+    rows = round.proposals.filter(pk__in=ids, mentor__isnull=False).exclude(decision=decision)
+    changed_ids = sorted(rows.values_list("pk", flat=True))
+    changed = round.proposals.filter(pk__in=changed_ids).update(decision=decision)
+    return changed, {"decision": decision, "proposals": changed_ids}
+
+
+def _lock(round: MatchRound, ids: list[int], locked: bool) -> tuple[int, dict[str, Any]]:
+    rows = round.proposals.filter(pk__in=ids)
+    if not ids or rows.filter(mentor__isnull=True).exists() or rows.count() != len(set(ids)):
         raise MatchingError(_("Only a proposed pair can be locked."))
-    proposal.locked = locked
-    proposal.save(update_fields=["locked"])
-    return proposal
+    changed_ids = sorted(rows.exclude(locked=locked).values_list("pk", flat=True))
+    changed = round.proposals.filter(pk__in=changed_ids).update(locked=locked)
+    return changed, {"proposals": changed_ids}
 
 
-def exclude_person(*, round: MatchRound, user_id: int, actor: Any) -> int:
-    """Leave a person out of re-runs of this round; their proposals here are rejected. Returns how many."""
-    _editable(round)
+def _exclude(round: MatchRound, user_id: int) -> tuple[int, dict[str, Any]]:
+    """Leave a person out of re-runs of this round; their proposals here are rejected (and unlocked)."""
+    if not round.proposals.filter(Q(mentee_id=user_id) | Q(mentor_id=user_id)).exists():
+        raise MatchingError(_("That person is not in this round."))
+    round.refresh_from_db(fields=["config"])
     excluded = set(round.config.get("excluded", []))
-    excluded.add(int(user_id))
+    excluded.add(user_id)
     round.config = {**round.config, "excluded": sorted(excluded)}
     round.save(update_fields=["config", "updated"])
-    return (
-        round.proposals.filter(Q(mentee_id=user_id) | Q(mentor_id=user_id), mentor__isnull=False)
-        .exclude(decision=Proposal.Decision.REJECTED)
-        .update(decision=Proposal.Decision.REJECTED, locked=False)
+    rows = round.proposals.filter(Q(mentee_id=user_id) | Q(mentor_id=user_id), mentor__isnull=False).exclude(
+        decision=Proposal.Decision.REJECTED, locked=False
     )
+    changed_ids = sorted(rows.values_list("pk", flat=True))
+    changed = round.proposals.filter(pk__in=changed_ids).update(
+        decision=Proposal.Decision.REJECTED, locked=False
+    )
+    return changed, {"person": user_id, "proposals": changed_ids}
+
+
+def _move(round: MatchRound, proposal_id: int, mentor_id: int) -> tuple[int, dict[str, Any]]:
+    """Give the proposal's mentee another mentor who fits and has a place; the score is recomputed."""
+    proposal = round.proposals.filter(pk=proposal_id).first()
+    if proposal is None:
+        raise MatchingError(_("That proposal is not in this round."))
+    proposal.round = round
+    option = next((o for o in swap_options(proposal) if o.mentor_id == mentor_id), None)
+    if option is None:
+        raise MatchingError(_("That mentor does not fit this mentee under the round's rules."))
+    if option.places_left <= 0:
+        raise MatchingError(
+            _("That mentor has no place left in this round. Reject one of their proposals first.")
+        )
+    old_mentor, old_score = proposal.mentor_id, proposal.score
+    proposal.mentor_id = mentor_id
+    proposal.score = option.score
+    proposal.contributions = option.details
+    proposal.requested = option.details["requested"]
+    proposal.unmatched_reason = ""
+    proposal.decision = Proposal.Decision.PENDING
+    proposal.locked = False
+    proposal.save(
+        update_fields=[
+            "mentor",
+            "score",
+            "contributions",
+            "requested",
+            "unmatched_reason",
+            "decision",
+            "locked",
+        ]
+    )
+    return 1, {
+        "proposals": [proposal.pk],
+        "mentee": proposal.mentee_id,
+        "from": old_mentor,
+        "to": mentor_id,
+        "score_change": option.score - old_score,
+    }
 
 
 def mentor_load(round: MatchRound) -> Counter[int]:
@@ -380,40 +491,6 @@ def swap_options(proposal: Proposal) -> list[SwapOption]:
         )
     options.sort(key=lambda o: (-o.score, o.mentor_id))
     return options
-
-
-def swap(*, proposal: Proposal, mentor_id: int, actor: Any) -> Proposal:
-    """Give the proposal's mentee another mentor who fits and has a place; the score is recomputed."""
-    _editable(proposal.round)
-    option = next((o for o in swap_options(proposal) if o.mentor_id == mentor_id), None)
-    if option is None:
-        raise MatchingError(_("That mentor does not fit this mentee under the round's rules."))
-    if option.places_left <= 0:
-        raise MatchingError(
-            _("That mentor has no place left in this round. Reject one of their proposals first.")
-        )
-    old_mentor, old_score = proposal.mentor_id, proposal.score
-    proposal.mentor_id = mentor_id
-    proposal.score = option.score
-    proposal.contributions = option.details
-    proposal.requested = option.details["requested"]
-    proposal.unmatched_reason = ""
-    proposal.decision = Proposal.Decision.PENDING
-    proposal.locked = False
-    proposal.save()
-    record_audit(
-        action="match_round.swapped",
-        actor=actor,
-        target=proposal.round,
-        organization_id=proposal.round.cohort.program.organization_id,
-        detail={
-            "mentee": proposal.mentee_id,
-            "from": old_mentor,
-            "to": mentor_id,
-            "score_change": option.score - old_score,
-        },
-    )
-    return proposal
 
 
 # Publishing -------------------------------------------------------------------------------------------

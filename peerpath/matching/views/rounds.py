@@ -61,11 +61,7 @@ def round_list(request: AuthenticatedHttpRequest, program_pk: int) -> HttpRespon
             return redirect("match_rounds", program.pk)
         round = services.start_round(cohort=cohort, actor=request.user)
         return redirect("match_round_detail", round.pk)
-    rounds = list(
-        MatchRound.objects.filter(cohort__program=program)
-        .select_related("cohort", "created_by")
-        .order_by("-created", "-pk")
-    )
+    rounds = list(round_queries.rounds_of(program))
     return render(
         request,
         "matching/rounds/list.html",
@@ -103,9 +99,7 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         decisions=Proposal.Decision.choices,
         query=query.urlencode(),
         editable=round.status == MatchRound.Status.DRAFT,
-        other_rounds=MatchRound.objects.filter(cohort=round.cohort, status__in=["draft", "published"])
-        .exclude(pk=round.pk)
-        .order_by("-number"),
+        other_rounds=round_queries.other_finished_rounds(round),
     )
     return render(request, "matching/rounds/review.html", context)
 
@@ -126,15 +120,20 @@ def round_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def round_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
     decision = request.POST.get("decision", "")
+    if decision not in Proposal.Decision.values:
+        messages.error(request, _("Unknown decision."))
+        return redirect(_back_to(round, request))
     if request.POST.get("all") == "1":
-        ids = list(round.proposals.filter(decision="pending").values_list("pk", flat=True))
+        ids = round_queries.pending_proposal_ids(round)
     else:
         ids = [int(x) for x in request.POST.getlist("proposal") if x.isdigit()]
     if not ids:
         messages.error(request, _("Select at least one proposal."))
         return redirect(_back_to(round, request))
     try:
-        changed = services.decide(round=round, proposal_ids=ids, decision=decision, actor=request.user)
+        changed = services.set_proposal_decision(
+            round=round, action=decision, proposal_ids=ids, actor=request.user, request=request
+        )
     except services.MatchingError as error:
         messages.error(request, str(error))
     else:
@@ -155,7 +154,13 @@ def proposal_lock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     lock = request.POST.get("locked") == "1"
     try:
-        services.set_locked(proposal=proposal, locked=lock, actor=request.user)
+        services.set_proposal_decision(
+            round=proposal.round,
+            action=services.ProposalAction.LOCK if lock else services.ProposalAction.UNLOCK,
+            proposal_ids=[proposal.pk],
+            actor=request.user,
+            request=request,
+        )
     except services.MatchingError as error:
         messages.error(request, str(error))
     else:
@@ -179,7 +184,14 @@ def proposal_swap(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             if not mentor.isdigit():
                 raise services.MatchingError(_("Choose a mentor."))
-            services.swap(proposal=proposal, mentor_id=int(mentor), actor=request.user)
+            services.set_proposal_decision(
+                round=round,
+                action=services.ProposalAction.MOVE,
+                proposal_ids=[proposal.pk],
+                mentor_id=int(mentor),
+                actor=request.user,
+                request=request,
+            )
         except services.MatchingError as error:
             messages.error(request, str(error))
             return redirect("match_proposal_swap", proposal.pk)
@@ -198,14 +210,16 @@ def proposal_swap(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def round_exclude(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
     user_id = request.POST.get("person", "")
-    in_round = user_id.isdigit() and (
-        round.proposals.filter(mentee_id=int(user_id)).exists()
-        or round.proposals.filter(mentor_id=int(user_id)).exists()
-    )
-    if not in_round:
+    if not (user_id.isdigit() and round_queries.is_in_round(round, int(user_id))):
         raise Http404
     try:
-        rejected = services.exclude_person(round=round, user_id=int(user_id), actor=request.user)
+        rejected = services.set_proposal_decision(
+            round=round,
+            action=services.ProposalAction.EXCLUDE,
+            person_id=int(user_id),
+            actor=request.user,
+            request=request,
+        )
     except services.MatchingError as error:
         messages.error(request, str(error))
     else:
@@ -233,8 +247,7 @@ def round_rerun(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
-    accepted = round.proposals.filter(decision="accepted", mentor__isnull=False).count()
-    not_accepted = round.proposals.filter(mentor__isnull=False).exclude(decision="accepted").count()
+    accepted, not_accepted = round_queries.publish_counts(round)
     if request.method == "POST":
         try:
             made = services.publish_round(round=round, actor=request.user, request=request)
@@ -262,12 +275,12 @@ def round_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def round_compare(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResponse:
     program = _program(request, program_pk)
-    rounds = MatchRound.objects.filter(cohort__program=program, status__in=["draft", "published"])
+    rounds = round_queries.finished_rounds(program)
     a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
     found = {str(r.pk): r for r in rounds.filter(pk__in=[x for x in (a_id, b_id) if x.isdigit()])}
     context: dict[str, object] = {
         "program": program,
-        "rounds": rounds.select_related("cohort").order_by("-pk"),
+        "rounds": rounds,
     }
     if a_id in found and b_id in found:
         a, b = found[a_id], found[b_id]
