@@ -108,7 +108,8 @@ def test_coordinator_runs_a_round_from_the_page_and_sees_reasons(client, alice, 
     assert "both speak Spanish" in html
     assert "too few shared free periods" in html
     assert "2 / 3" in html  # mentees matched
-    assert response.context["review"].lowest == min(p.score for p in round.proposals.exclude(mentor=None))
+    fits = [p.fit for p in response.context["page"] if p.mentor_id]
+    assert response.context["review"].lowest == min(fits)
 
 
 def test_review_shows_distribution_coverage_and_load(client, alice, round, pool):
@@ -235,7 +236,7 @@ def test_review_page_queries_do_not_grow_with_proposals(
     client.force_login(alice)
     url = reverse("match_round_detail", args=[round.pk])
     client.get(url)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(19):  # 14, and the mentors' gate (load per mentor counts ready ones)
         client.get(url)
 
 
@@ -286,3 +287,72 @@ def test_compare_page_runs_the_same_queries_for_one_or_three_rounds(
 
 ROUND_LIST_QUERIES = 10  # session, user, program, cohorts, rounds, settings, layout
 COMPARE_QUERIES = 8
+
+
+def test_scores_read_as_fit_out_of_100_with_the_breakdown_in_fit_points(client, alice, round, pool):
+    ria = round.proposals.get(mentee=pool["ria"])
+    weights = round.config["weights"]
+    base = sum(v for k, v in weights.items() if k not in ("request", "priority"))
+    expected = round_half(100 * ria.score / (1000 * base))
+    client.force_login(alice)
+
+    response = client.get(reverse("match_round_detail", args=[round.pk]))
+
+    shown = next(p for p in response.context["page"] if p.pk == ria.pk)
+    assert shown.fit == expected
+    assert 0 < shown.fit <= 100
+    html = response.content.decode()
+    assert f'<span class="fit">{shown.fit}</span>' in html
+    assert "Fit says how well a pair matches" in html
+    assert str(round.total) not in html  # the engine's integer total is not shown
+    points = [int(text.lstrip("+")) for _label, text, _p in shown.breakdown_rows]
+    assert abs(sum(points) - shown.fit) <= len(points)  # fit points add up to the fit (rounding)
+    assert response.context["review"].lowest <= response.context["review"].highest <= 100
+
+
+def round_half(value):
+    return int(value + 0.5)
+
+
+def test_fit_leaves_out_bonuses_and_stays_within_0_and_100():
+    from peerpath.matching.reasons import fit
+
+    weights = {"interests": 1.0, "goals": 1.0, "request": 2.0, "priority": 1.0}
+    assert fit(2000, {}, weights) == 100
+    assert fit(1000, {}, weights) == 50
+    assert fit(3000, {"contributions": {"interests": 1000, "request": 2000}}, weights) == 50
+    assert fit(0, {}, weights) == 0
+    assert fit(500, {}, {"interests": 0.0, "request": 2.0}) == 0  # no scale: no fit
+
+
+def test_a_round_where_every_score_is_0_draws_ten_readable_ranges():
+    from peerpath.matching.queries.rounds import _distribution
+
+    bins = _distribution([0, 0, 0])
+
+    assert bins[0] == ("0–9", 3)
+    assert bins[-1] == ("90–100", 0)
+    assert len(bins) == 10
+    assert _distribution([100, 55])[5:] == [
+        ("50–59", 1),
+        ("60–69", 0),
+        ("70–79", 0),
+        ("80–89", 0),
+        ("90–100", 1),
+    ]
+
+
+def test_a_mentor_not_cleared_to_be_matched_is_not_counted_in_the_load(client, alice, cohort, lincoln, pool):
+    from peerpath.recruitment.models import BackgroundCheck
+
+    cy = add_mentor(cohort, lincoln, "cy")
+    BackgroundCheck.objects.filter(person=cy).delete()  # not screened: the gate keeps cy out
+    round = services.start_round(cohort=cohort, actor=alice)
+    client.force_login(alice)
+
+    response = client.get(reverse("match_round_detail", args=[round.pk]))
+
+    review = response.context["review"]
+    assert {row["user"].username for row in review.mentor_load} == {"ann", "ben"}
+    assert [user.username for user in review.not_ready_mentors] == ["cy"]
+    assert "Not counted: 1 mentor is not cleared to be matched yet" in response.content.decode()

@@ -11,9 +11,10 @@ from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import Membership
+from peerpath.matching.eligibility import matchability
 from peerpath.matching.features import mentor_places
 from peerpath.matching.models import MatchRound, Proposal
-from peerpath.matching.reasons import COMPONENT_LABELS, breakdown, reasons, unmatched_message
+from peerpath.matching.reasons import COMPONENT_LABELS, breakdown, fit, reasons, unmatched_message
 from peerpath.programs.models import Participant, ParticipantRole, Program
 
 BUCKETS = 10  # score distribution bars
@@ -21,10 +22,12 @@ FINISHED = (MatchRound.Status.DRAFT, MatchRound.Status.PUBLISHED)  # rounds with
 
 
 def rounds_of(program: Program) -> QuerySet[MatchRound]:
-    """A program's rounds, newest first, with the cohort and who started each (one query)."""
+    """A program's rounds, newest first, with the cohort, who started each and how many mentees it
+    matched (`matched`), in one query."""
     return (
         MatchRound.objects.filter(cohort__program=program)
         .select_related("cohort", "created_by")
+        .annotate(matched=Count("proposals", filter=Q(proposals__mentor__isnull=False)))
         .order_by("-created", "-pk")
     )
 
@@ -85,11 +88,14 @@ def proposals_of(round: MatchRound, decision: str = "", matched: str = "") -> Qu
     return rows
 
 
-def annotate(proposals: list[Proposal]) -> list[Proposal]:
-    """Attach the worded reasons and the breakdown to each proposal (no queries)."""
+def annotate(proposals: list[Proposal], weights: dict[str, float] | None = None) -> list[Proposal]:
+    """Attach the worded reasons, the fit (0-100) and the breakdown in fit points to each proposal, under
+    the round's `weights` (no queries)."""
     for proposal in proposals:
+        round_weights = weights if weights is not None else proposal.round.config.get("weights", {})
         proposal.reason_list = reasons(proposal.contributions, limit=4)  # type: ignore[attr-defined]
-        proposal.breakdown_rows = breakdown(proposal.contributions)  # type: ignore[attr-defined]
+        proposal.fit = fit(proposal.score, proposal.contributions, round_weights)  # type: ignore[attr-defined]
+        proposal.breakdown_rows = breakdown(proposal.contributions, round_weights)  # type: ignore[attr-defined]
     return proposals
 
 
@@ -111,11 +117,12 @@ class Review:
     accepted: int
     rejected: int
     pending: int
-    average: float
-    lowest: int | None
-    highest: int | None
-    distribution: list[tuple[str, int]]  # (bucket label, how many pairs)
-    mentor_load: list[dict[str, Any]]
+    average: float  # fit, 0-100
+    lowest: int | None  # fit
+    highest: int | None  # fit
+    distribution: list[tuple[str, int]]  # (fit range, how many pairs)
+    mentor_load: list[dict[str, Any]]  # mentors who can take mentees in this round
+    not_ready_mentors: list[Any] = field(default_factory=list)  # enrolled, not cleared: no places
     subgroups: dict[str, list[Coverage]] = field(default_factory=dict)
     unmatched_reasons: list[tuple[str, int]] = field(default_factory=list)
 
@@ -124,23 +131,30 @@ class Review:
         return self.matched + self.unmatched
 
 
-def _distribution(scores: list[int]) -> list[tuple[str, int]]:
-    if not scores:
+def _distribution(fits: list[int]) -> list[tuple[str, int]]:
+    """Pairs per tenth of the fit scale: the same ten ranges whatever the scores (all 0 included)."""
+    if not fits:
         return []
-    top = max(scores)
-    width = max(1, -(-(top + 1) // BUCKETS))
-    counts = Counter(min(score // width, BUCKETS - 1) for score in scores)
-    return [(f"{k * width}–{(k + 1) * width - 1}", counts.get(k, 0)) for k in range(BUCKETS)]
+    width = 100 // BUCKETS
+    counts = Counter(min(value // width, BUCKETS - 1) for value in fits)
+    last = BUCKETS - 1
+    return [
+        (f"{k * width}–{100 if k == last else (k + 1) * width - 1}", counts.get(k, 0)) for k in range(BUCKETS)
+    ]
 
 
 def review(round: MatchRound) -> Review:
     """Everything the review page shows above the proposal list (four queries)."""
     program: Program = round.cohort.program
-    lines = list(
-        round.proposals.values_list("mentee_id", "mentor_id", "score", "decision", "unmatched_reason")
+    weights = round.config.get("weights", {})
+    rows = list(
+        round.proposals.values_list(
+            "mentee_id", "mentor_id", "score", "decision", "unmatched_reason", "contributions"
+        )
     )
+    lines = [row[:5] for row in rows]
     pairs = [line for line in lines if line[1] is not None]
-    scores = [score for _mentee, _mentor, score, _decision, _reason in pairs]
+    scores = [fit(row[2], row[5] or {}, weights) for row in rows if row[1] is not None]
     decisions = Counter(decision for _mentee, _mentor, _score, decision, _reason in pairs)
 
     # Load per mentor: proposals (not rejected) against places.
@@ -151,16 +165,22 @@ def review(round: MatchRound) -> Review:
         Participant.objects.filter(
             cohort=round.cohort, role=ParticipantRole.MENTOR, status=Participant.Status.ENROLLED
         )
-        .select_related("user", "profile")
+        .select_related("user", "profile", "cohort__program")
         .order_by("user__last_name", "user__first_name", "user_id")
     )
+    # A mentor the gate keeps out of the round (not approved, screened, trained) has no places in it.
+    excluded = {int(x) for x in round.config.get("excluded", [])}
+    mentors = [p for p in mentors if p.user_id not in excluded]
+    gated = round.config.get("constraints", {}).get("require_matchable", True)
+    gates = matchability(mentors) if gated and mentors else {}
+    ready = [p for p in mentors if not gated or gates[p.pk].is_matchable]
     mentor_load = [
         {
             "user": participant.user,
             "proposed": load.get(participant.user_id, 0),
             "places": mentor_places(program, getattr(participant, "profile", None)),
         }
-        for participant in mentors
+        for participant in ready
     ]
 
     # Coverage per subgroup: grade and school (from memberships at the program's schools).
@@ -198,6 +218,7 @@ def review(round: MatchRound) -> Review:
         highest=max(scores) if scores else None,
         distribution=_distribution(scores),
         mentor_load=mentor_load,
+        not_ready_mentors=[p.user for p in mentors if gated and not gates[p.pk].is_matchable],
         subgroups={
             group: sorted(values.values(), key=lambda c: _natural(c.label))
             for group, values in subgroups.items()
@@ -215,9 +236,9 @@ class Difference:
     mentee: Any
     subject: str
     mentor_a: Any
-    score_a: int | None
+    score_a: int | None  # fit, 0-100
     mentor_b: Any
-    score_b: int | None
+    score_b: int | None  # fit
 
     @property
     def delta(self) -> int:
@@ -231,6 +252,13 @@ def compare(a: MatchRound, b: MatchRound) -> list[Difference]:
         for proposal in round.proposals.select_related("mentee", "mentor"):
             lines[(proposal.mentee_id, proposal.subject)][side] = proposal
     differences = []
+    weights = {"a": a.config.get("weights", {}), "b": b.config.get("weights", {})}
+
+    def fit_of(side: str, proposal: Proposal | None) -> int | None:
+        if proposal is None or proposal.mentor_id is None:
+            return None
+        return fit(proposal.score, proposal.contributions, weights[side])
+
     for (_mentee, subject), found in lines.items():
         pa, pb = found.get("a"), found.get("b")
         if pa and pb and pa.mentor_id == pb.mentor_id:
@@ -242,9 +270,9 @@ def compare(a: MatchRound, b: MatchRound) -> list[Difference]:
                 mentee=any_side.mentee,
                 subject=subject,
                 mentor_a=pa.mentor if pa else None,
-                score_a=pa.score if pa and pa.mentor_id else None,
+                score_a=fit_of("a", pa),
                 mentor_b=pb.mentor if pb else None,
-                score_b=pb.score if pb and pb.mentor_id else None,
+                score_b=fit_of("b", pb),
             )
         )
     differences.sort(key=lambda d: (d.delta, d.mentee.last_name, d.mentee.pk))
@@ -252,14 +280,20 @@ def compare(a: MatchRound, b: MatchRound) -> list[Difference]:
 
 
 def round_summary(round: MatchRound) -> dict[str, Any]:
-    """Headline numbers of a round for the comparison page (one query)."""
-    scores = list(round.proposals.filter(mentor__isnull=False).values_list("score", flat=True))
+    """Headline numbers of a round for the comparison page, fits on the 0-100 scale (two queries)."""
+    weights = round.config.get("weights", {})
+    scores = [
+        fit(score, details or {}, weights)
+        for score, details in round.proposals.filter(mentor__isnull=False).values_list(
+            "score", "contributions"
+        )
+    ]
     unmatched = round.proposals.filter(mentor__isnull=True).count()
     return {
         "round": round,
         "matched": len(scores),
         "unmatched": unmatched,
-        "total": sum(scores),
+        "total": round.total,
         "average": sum(scores) / len(scores) if scores else 0,
         "lowest": min(scores) if scores else None,
     }

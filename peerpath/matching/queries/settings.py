@@ -22,7 +22,7 @@ class PreviewPair:
     mentee: User
     mentor: User
     subject: str
-    score: int
+    score: int  # fit, 0-100 (reasons.fit)
     reasons: list[str]
 
 
@@ -32,8 +32,8 @@ class Preview:
     pool: int = 0  # mentees (in peer tutoring: mentee and subject) waiting for a match
     mentors: int = 0
     matched: int = 0
-    average: float | None = None
-    lowest: int | None = None
+    average: float | None = None  # fit
+    lowest: int | None = None  # fit
     pairs: list[PreviewPair] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str = ""
@@ -72,7 +72,11 @@ def _run(cohort: Cohort, config: dict[str, Any]) -> Preview:
         )
     except ValueError as exc:
         return Preview(cohort=cohort, error=str(exc))
-    scores = [a.score for a in result.assignments]
+    weights = config.get("weights", {})
+    details = {
+        a.mentee_id: services.breakdown_details(a.breakdown, inputs.vocabulary) for a in result.assignments
+    }
+    scores = [reasons.fit(a.score, details[a.mentee_id], weights) for a in result.assignments]
     best = sorted(result.assignments, key=lambda a: (-a.score, a.mentee_id))[:PREVIEW_PAIRS]
     pairs = []
     for a in best:
@@ -82,8 +86,8 @@ def _run(cohort: Cohort, config: dict[str, Any]) -> Preview:
                 mentee=inputs.people[mentee_id].participant.user,
                 mentor=inputs.people[int(a.mentor_id)].participant.user,
                 subject=subject,
-                score=a.score,
-                reasons=reasons.reasons(services.breakdown_details(a.breakdown, inputs.vocabulary)),
+                score=reasons.fit(a.score, details[a.mentee_id], weights),
+                reasons=reasons.reasons(details[a.mentee_id]),
             )
         )
     return Preview(

@@ -88,7 +88,7 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     page = Paginator(round_queries.proposals_of(round, decision, matched), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    round_queries.annotate(list(page.object_list))
+    round_queries.annotate(list(page.object_list), round.config.get("weights", {}))
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
