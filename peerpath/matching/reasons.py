@@ -142,6 +142,8 @@ def unmatched_message(code: str, details: dict[str, Any] | None = None) -> str:
     """Why a mentee is not matched, from the code a round stored."""
     if code == "better_used_elsewhere":
         return _("Every mentor who fits was a better fit for someone else.")
+    if code == "bumped":
+        return _("Their mentor was given to another mentee in review. Choose another mentor.")
     if code in CONSTRAINT_REASONS:
         details = details or {}
         if details.get("mentors"):

@@ -5,6 +5,7 @@ import pytest
 
 from peerpath.core.models import AuditEntry
 from peerpath.matching.models import MatchRound, Proposal
+from peerpath.matching.reasons import fit
 from peerpath.matching.services import rounds as services
 from tests.matching.people import add_mentee, add_mentor
 
@@ -115,7 +116,7 @@ def test_move_is_audited_with_the_change_in_score(round, alice, pool):
             "mentee": pool["sam"].pk,
             "from": pool["ben"].pk,
             "to": pool["ann"].pk,
-            "score_change": ann.score - sam.score,
+            "fit_change": ann.fit - fit(sam.score, sam.contributions, round.config["weights"]),
             "count": 1,
         }
     ]
@@ -172,3 +173,113 @@ def test_a_stale_round_object_cannot_change_a_published_round(round, alice, pool
     with pytest.raises(services.MatchingError):
         services.set_proposal_decision(round=stale, action="rejected", proposal_ids=[ria.pk], actor=alice)
     assert line(round, pool["ria"]).decision == Proposal.Decision.ACCEPTED
+
+
+# Changing a mentor in a small program, where every mentor is full ---------------------------------------
+
+
+@pytest.fixture
+def full(cohort, lincoln):
+    """Two mentors, three mentees, all compatible: both mentors are full and tom is left over."""
+    return {
+        "ann": add_mentor(cohort, lincoln, "ann", interests=["robotics", "chess"]),
+        "ben": add_mentor(cohort, lincoln, "ben", interests=["soccer", "music"]),
+        "ria": add_mentee(cohort, lincoln, "ria", interests=["robotics", "chess"]),
+        "sam": add_mentee(cohort, lincoln, "sam", interests=["soccer", "music"]),
+        "tom": add_mentee(cohort, lincoln, "tom", interests=["soccer"]),
+    }
+
+
+def option(options, kind, mentor, other=None):
+    return next(
+        o
+        for o in options
+        if o.kind == kind and o.mentor_id == mentor.pk and (other is None or o.other.mentee == other)
+    )
+
+
+def test_two_mentees_exchange_mentors_and_both_fits_change(cohort, alice, full):
+    round = services.start_round(cohort=cohort, actor=alice)
+    weights = round.config["weights"]
+    ria, sam = line(round, full["ria"]), line(round, full["sam"])
+    assert (ria.mentor, sam.mentor) == (full["ann"], full["ben"])
+    fits_before = fit(ria.score, ria.contributions, weights) + fit(sam.score, sam.contributions, weights)
+    options = services.swap_options(ria)
+    exchange = option(options, "exchange", full["ben"], full["sam"])
+    assert not [o for o in options if o.kind == "move"]  # both mentors are full
+
+    changed = services.set_proposal_decision(
+        round=round, action="exchange", proposal_ids=[ria.pk, sam.pk], actor=alice
+    )
+
+    assert changed == 2
+    ria.refresh_from_db()
+    sam.refresh_from_db()
+    assert (ria.mentor, sam.mentor) == (full["ben"], full["ann"])
+    assert (ria.score, sam.score) == (exchange.score, exchange.other_score)
+    fits_after = fit(ria.score, ria.contributions, weights) + fit(sam.score, sam.contributions, weights)
+    assert exchange.delta == fits_after - fits_before < 0  # the page shows what the exchange costs
+    entry = audits("match_round.exchanged")[0]
+    assert entry.detail["mentee"] == full["ria"].pk
+    assert entry.detail["other_mentee"] == full["sam"].pk
+    assert entry.detail["proposals"] == [ria.pk, sam.pk]
+
+
+def test_an_unmatched_mentee_bumps_a_full_mentors_mentee_with_the_consequence_shown(cohort, alice, full):
+    round = services.start_round(cohort=cohort, actor=alice)
+    tom = line(round, full["tom"])
+    assert tom.mentor is None
+    sam = line(round, full["sam"])
+    bump = option(services.swap_options(tom), "bump", full["ben"], full["sam"])
+    weights = round.config["weights"]
+    assert bump.delta == bump.fit - fit(sam.score, sam.contributions, weights)  # sam's fit is lost
+
+    services.set_proposal_decision(round=round, action="bump", proposal_ids=[tom.pk, sam.pk], actor=alice)
+
+    tom.refresh_from_db()
+    sam.refresh_from_db()
+    assert (tom.mentor, tom.score, tom.unmatched_reason) == (full["ben"], bump.score, "")
+    assert (sam.mentor, sam.score, sam.unmatched_reason) == (None, 0, "bumped")
+    assert "given to another mentee" in sam.unmatched_message
+    assert audits("match_round.bumped")[0].detail["other_mentee"] == full["sam"].pk
+
+
+def test_an_unmatched_mentee_is_matched_by_hand_to_a_mentor_with_a_place(cohort, alice, full):
+    round = services.start_round(cohort=cohort, actor=alice)
+    tom, sam = line(round, full["tom"]), line(round, full["sam"])
+    services.set_proposal_decision(round=round, action="rejected", proposal_ids=[sam.pk], actor=alice)
+    move = option(services.swap_options(tom), "move", full["ben"])
+    assert move.places_left == 1
+    assert move.delta == move.fit > 0
+    assert move.reasons
+
+    services.set_proposal_decision(
+        round=round, action="move", proposal_ids=[tom.pk], mentor_id=full["ben"].pk, actor=alice
+    )
+
+    tom.refresh_from_db()
+    assert (tom.mentor, tom.decision) == (full["ben"], "pending")
+
+
+def test_a_locked_pair_is_never_bumped_or_exchanged(cohort, alice, full):
+    round = services.start_round(cohort=cohort, actor=alice)
+    tom, sam, ria = line(round, full["tom"]), line(round, full["sam"]), line(round, full["ria"])
+    services.set_proposal_decision(round=round, action="lock", proposal_ids=[sam.pk], actor=alice)
+
+    assert {o.other.mentee for o in services.swap_options(tom)} == {full["ria"]}
+    with pytest.raises(services.MatchingError):
+        services.set_proposal_decision(round=round, action="bump", proposal_ids=[tom.pk, sam.pk], actor=alice)
+    with pytest.raises(services.MatchingError):
+        services.set_proposal_decision(
+            round=round, action="exchange", proposal_ids=[ria.pk, sam.pk], actor=alice
+        )
+    assert line(round, full["sam"]).mentor == full["ben"]
+
+
+def test_moving_to_a_full_mentor_says_what_to_do_instead(cohort, alice, full):
+    round = services.start_round(cohort=cohort, actor=alice)
+    ria = line(round, full["ria"])
+    with pytest.raises(services.MatchingError, match="no place left"):
+        services.set_proposal_decision(
+            round=round, action="move", proposal_ids=[ria.pk], mentor_id=full["ben"].pk, actor=alice
+        )

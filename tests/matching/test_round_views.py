@@ -163,9 +163,11 @@ def test_swap_page_shows_the_cost_and_moves_the_mentee(client, alice, round, poo
 
     page = client.get(reverse("match_proposal_swap", args=[sam.pk]))
     option = next(o for o in page.context["options"] if o.mentor_id == pool["ann"].pk)
-    assert f"<td>{'+' if option.delta > 0 else ''}{option.delta}</td>" in page.content.decode()
+    html = page.content.decode()
+    assert f"{'+' if option.delta > 0 else ''}{option.delta}</td>" in html
+    assert f'value="{option.value}"' in html
 
-    client.post(reverse("match_proposal_swap", args=[sam.pk]), {"mentor": pool["ann"].pk})
+    client.post(reverse("match_proposal_swap", args=[sam.pk]), {"option": option.value})
     sam.refresh_from_db()
     assert sam.mentor == pool["ann"]
 

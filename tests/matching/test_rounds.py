@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from peerpath.matching.models import MatchRound, Preference, Proposal
-from peerpath.matching.reasons import reasons
+from peerpath.matching.reasons import fit, reasons
 from peerpath.matching.services import rounds as services
 from peerpath.mentorships.models import Match
 from peerpath.mentorships.services import set_match_status
@@ -91,7 +91,7 @@ def test_swap_shows_the_cost_and_moves_the_mentee(cohort, alice, pool):
 
     options = services.swap_options(sam)
     ann = next(o for o in options if o.mentor_id == pool["ann"].pk)
-    assert ann.delta == ann.score - sam.score
+    assert ann.delta == ann.fit - fit(sam.score, sam.contributions, round.config["weights"])
     assert ann.places_left == 1
 
     services.set_proposal_decision(

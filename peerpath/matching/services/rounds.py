@@ -7,7 +7,7 @@ compare and throw away rounds freely.
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from peerpath.core.audit import record_audit
 from peerpath.engine import core as engine
-from peerpath.matching.features import Inputs, Person, build_inputs, parse_mentee_key
+from peerpath.matching.features import Inputs, Person, build_inputs, mentee_key, parse_mentee_key
 from peerpath.matching.models import MatchRound, MatchSettings, Proposal
-from peerpath.matching.reasons import reasons
+from peerpath.matching.reasons import fit, reasons
 from peerpath.matching.services.profiles import ensure_profiles
 from peerpath.mentorships.services import propose_match
 from peerpath.programs.models import Cohort, Participant, Program
@@ -292,10 +292,13 @@ class ProposalAction:
     LOCK = "lock"
     UNLOCK = "unlock"
     EXCLUDE = "exclude"
-    MOVE = "move"
+    MOVE = "move"  # to a mentor with a place left (or, for an unmatched mentee, a first mentor)
+    EXCHANGE = "exchange"  # two mentees trade mentors
+    BUMP = "bump"  # to a full mentor, whose mentee goes back to "not matched"
 
     DECISIONS = frozenset({ACCEPT, REJECT, RESET})
-    ALL = frozenset({*DECISIONS, LOCK, UNLOCK, EXCLUDE, MOVE})
+    CHANGES = frozenset({MOVE, EXCHANGE, BUMP})
+    ALL = frozenset({*DECISIONS, LOCK, UNLOCK, EXCLUDE, *CHANGES})
 
 
 def set_proposal_decision(
@@ -309,8 +312,10 @@ def set_proposal_decision(
     request: HttpRequest | None = None,
 ) -> int:
     """The one place a round's proposals change in review: decide (accept, reject, back to review), lock or
-    unlock a pair, exclude a person from re-runs, or move a mentee to another mentor. Every change writes
-    one audit row (`match_round.<action>`). Returns how many proposals changed.
+    unlock a pair, exclude a person from re-runs, or change a mentee's mentor: move (`proposal_ids=[p]`,
+    `mentor_id`), exchange two mentees' mentors (`proposal_ids=[p, other]`) or bump the other's mentee
+    (`proposal_ids=[p, other]`: p takes other's mentor, other goes back to "not matched"). Every change
+    writes one audit row (`match_round.<action>`). Returns how many proposals changed.
 
     Only a round in review (draft) changes; the round row is locked while it does, so a decision cannot
     slip in after a concurrent publish. A published round is final.
@@ -330,10 +335,8 @@ def set_proposal_decision(
                 raise MatchingError(_("Choose a person to leave out."))
             changed, detail = _exclude(round, int(person_id))
         else:
-            if len(ids) != 1 or mentor_id is None:
-                raise MatchingError(_("Choose a mentor."))
-            changed, detail = _move(round, ids[0], int(mentor_id))
-        if changed or action in (ProposalAction.EXCLUDE, ProposalAction.MOVE):
+            changed, detail = _change_mentor(round, action, ids, mentor_id)
+        if changed or action == ProposalAction.EXCLUDE or action in ProposalAction.CHANGES:
             record_audit(
                 action=f"match_round.{_AUDIT_NAMES[action]}",
                 actor=actor,
@@ -353,6 +356,8 @@ _AUDIT_NAMES = {
     ProposalAction.UNLOCK: "unlocked",
     ProposalAction.EXCLUDE: "excluded",
     ProposalAction.MOVE: "swapped",
+    ProposalAction.EXCHANGE: "exchanged",
+    ProposalAction.BUMP: "bumped",
 }
 
 
@@ -392,45 +397,91 @@ def _exclude(round: MatchRound, user_id: int) -> tuple[int, dict[str, Any]]:
     return changed, {"person": user_id, "proposals": changed_ids}
 
 
-def _move(round: MatchRound, proposal_id: int, mentor_id: int) -> tuple[int, dict[str, Any]]:
-    """Give the proposal's mentee another mentor who fits and has a place; the score is recomputed."""
-    proposal = round.proposals.filter(pk=proposal_id).first()
+def _change_mentor(
+    round: MatchRound, action: str, ids: list[int], mentor_id: int | None
+) -> tuple[int, dict[str, Any]]:
+    """Apply one of the options `swap_options` offers, recomputed now so that nothing stale is applied."""
+    if not ids or (action == ProposalAction.MOVE and (len(ids) != 1 or mentor_id is None)):
+        raise MatchingError(_("Choose a mentor."))
+    if action != ProposalAction.MOVE and len(ids) != 2:
+        raise MatchingError(_("Choose the mentee to exchange with or to move out."))
+    proposal = round.proposals.select_related("mentee", "mentor").filter(pk=ids[0]).first()
     if proposal is None:
         raise MatchingError(_("That proposal is not in this round."))
     proposal.round = round
-    option = next((o for o in swap_options(proposal) if o.mentor_id == mentor_id), None)
+    other_id = ids[1] if len(ids) == 2 else None
+    option = next(
+        (
+            o
+            for o in swap_options(proposal)
+            if o.kind == action
+            and (o.mentor_id == mentor_id if action == ProposalAction.MOVE else o.other_id == other_id)
+        ),
+        None,
+    )
     if option is None:
+        if action == ProposalAction.MOVE and any(
+            o.mentor_id == mentor_id for o in swap_options(proposal) if o.kind != ProposalAction.MOVE
+        ):
+            raise MatchingError(
+                _(
+                    "That mentor has no place left in this round. "
+                    "Exchange with or move out one of their mentees instead."
+                )
+            )
         raise MatchingError(_("That mentor does not fit this mentee under the round's rules."))
-    if option.places_left <= 0:
-        raise MatchingError(
-            _("That mentor has no place left in this round. Reject one of their proposals first.")
+    old_mentor = proposal.mentor_id
+    changed = [_assign(proposal, option.mentor_id, option.score, option.details)]
+    detail: dict[str, Any] = {
+        "mentee": proposal.mentee_id,
+        "from": old_mentor,
+        "to": option.mentor_id,
+        "fit_change": option.delta,
+    }
+    if option.other_id is not None:
+        other = round.proposals.get(pk=option.other_id)
+        if action == ProposalAction.EXCHANGE:
+            assert option.other_score is not None  # noqa: S101 - set on an exchange
+            assert old_mentor is not None  # noqa: S101 - only a matched mentee exchanges
+            changed.append(_assign(other, old_mentor, option.other_score, option.other_details))
+        else:
+            changed.append(_unassign(other))
+        detail.update(other_mentee=other.mentee_id)
+    for row in changed:
+        row.save(
+            update_fields=[
+                "mentor",
+                "score",
+                "contributions",
+                "requested",
+                "unmatched_reason",
+                "decision",
+                "locked",
+            ]
         )
-    old_mentor, old_score = proposal.mentor_id, proposal.score
+    return len(changed), {"proposals": [row.pk for row in changed], **detail}
+
+
+def _assign(proposal: Proposal, mentor_id: int, score: int, details: dict[str, Any]) -> Proposal:
     proposal.mentor_id = mentor_id
-    proposal.score = option.score
-    proposal.contributions = option.details
-    proposal.requested = option.details["requested"]
+    proposal.score = score
+    proposal.contributions = details
+    proposal.requested = bool(details.get("requested"))
     proposal.unmatched_reason = ""
     proposal.decision = Proposal.Decision.PENDING
     proposal.locked = False
-    proposal.save(
-        update_fields=[
-            "mentor",
-            "score",
-            "contributions",
-            "requested",
-            "unmatched_reason",
-            "decision",
-            "locked",
-        ]
-    )
-    return 1, {
-        "proposals": [proposal.pk],
-        "mentee": proposal.mentee_id,
-        "from": old_mentor,
-        "to": mentor_id,
-        "score_change": option.score - old_score,
-    }
+    return proposal
+
+
+def _unassign(proposal: Proposal) -> Proposal:
+    proposal.mentor_id = None
+    proposal.score = 0
+    proposal.contributions = {}
+    proposal.requested = False
+    proposal.unmatched_reason = "bumped"
+    proposal.decision = Proposal.Decision.PENDING
+    proposal.locked = False
+    return proposal
 
 
 def mentor_load(round: MatchRound) -> Counter[int]:
@@ -444,52 +495,138 @@ def mentor_load(round: MatchRound) -> Counter[int]:
 
 @dataclass(frozen=True)
 class SwapOption:
+    """One way to give a mentee another mentor, with what it does to the round.
+
+    `kind` is a `ProposalAction` change: "move" to a mentor with a place, "exchange" with `other` (their
+    mentee takes this mentee's mentor) or "bump" `other` (their mentee goes back to "not matched")."""
+
+    kind: str
     mentor_id: int
     person: Person
-    score: int
-    delta: int  # change in the round's total if the mentee moved to this mentor
+    score: int  # the engine's score of the new pair
+    fit: int  # the new pair's fit, 0-100
+    delta: int  # change in the round's total fit (both mentees' fits for an exchange or a bump)
     places_left: int
     details: dict[str, Any]
     reasons: list[str]
+    other: Proposal | None = None
+    other_fit: int | None = None  # exchange: the other mentee's fit with this mentee's mentor
+    other_score: int | None = None
+    other_details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def other_id(self) -> int | None:
+        return self.other.pk if self.other is not None else None
+
+    @property
+    def value(self) -> str:
+        """The form value that names this option."""
+        return f"{self.kind}:{self.mentor_id}:{self.other_id or ''}"
 
 
 def swap_options(proposal: Proposal) -> list[SwapOption]:
-    """Every mentor this mentee could have instead, best first, with the score, the change in the round's
-    total, the places left and the reasons. Unmatched lines get the same list."""
+    """Every way to give this mentee (matched or not) another mentor who fits under the round's rules, best
+    fit first: a move to a mentor with a place; for a full mentor, an exchange with each of their mentees
+    who fits this mentee's mentor, else a bump of each of them (locked pairs are never broken). Each with
+    the fit, the change in the round's total fit, and the reasons."""
     round = proposal.round
     inputs = build_inputs(round.cohort, round.config)
-    key = f"{proposal.mentee_id}:{proposal.subject}" if proposal.subject else str(proposal.mentee_id)
+    key = mentee_key(proposal.mentee_id, proposal.subject)
     if key not in inputs.mentees.ids:
         return []
-    i = inputs.mentees.ids.index(key)
-    mentor_ids = inputs.mentors.ids
+    weights = round.config.get("weights", {})
+    row_of = {k: r for r, k in enumerate(inputs.mentees.ids)}
+    column_of = {int(m): c for c, m in enumerate(inputs.mentors.ids)}
+    i = row_of[key]
     scored = engine.score_pairs(
         inputs.mentees, inputs.mentors, inputs.weights, inputs.constraints, requests=inputs.requests
     )
-    columns = [int(j) for r, j in zip(scored.rows.tolist(), scored.cols.tolist(), strict=True) if r == i]
-    breakdowns = engine.explain_pairs(
-        inputs.mentees, inputs.mentors, inputs.weights, [(i, j) for j in columns], requests=inputs.requests
-    )
+    feasible = set(zip(scored.rows.tolist(), scored.cols.tolist(), strict=True))
+    columns = sorted(j for r, j in feasible if r == i)
     load = mentor_load(round)
     assert inputs.mentors.capacity is not None  # noqa: S101 - set in Side
-    current = proposal.score if not proposal.is_unmatched else 0
+    current_fit = fit(proposal.score, proposal.contributions, weights) if not proposal.is_unmatched else 0
+    own_column = column_of.get(proposal.mentor_id) if proposal.mentor_id else None
+    occupants: dict[int, list[Proposal]] = {}
+    for other in (
+        round.proposals.filter(mentor_id__in=[int(inputs.mentors.ids[j]) for j in columns])
+        .exclude(decision=Proposal.Decision.REJECTED)
+        .exclude(pk=proposal.pk)
+        .select_related("mentee")
+        .order_by("score", "pk")
+    ):
+        assert other.mentor_id is not None  # noqa: S101 - filtered on mentor
+        occupants.setdefault(other.mentor_id, []).append(other)
+
+    # Every pair to explain: this mentee with each fitting mentor, and each occupant with this mentee's
+    # mentor (an exchange) when that pair passes the rules.
+    wanted: list[tuple[int, int]] = [(i, j) for j in columns]
+    for others in occupants.values():
+        for other in others:
+            r = row_of.get(mentee_key(other.mentee_id, other.subject))
+            if own_column is not None and r is not None and (r, own_column) in feasible:
+                wanted.append((r, own_column))
+    explained = dict(
+        zip(
+            wanted,
+            engine.explain_pairs(
+                inputs.mentees, inputs.mentors, inputs.weights, wanted, requests=inputs.requests
+            ),
+            strict=True,
+        )
+    )
     options = []
-    for j, breakdown in zip(columns, breakdowns, strict=True):
-        mentor_id = int(mentor_ids[j])
+    for j in columns:
+        mentor_id = int(inputs.mentors.ids[j])
         if mentor_id == proposal.mentor_id:
             continue
-        options.append(
-            SwapOption(
-                mentor_id=mentor_id,
-                person=inputs.people[mentor_id],
-                score=breakdown.score,
-                delta=breakdown.score - current,
-                places_left=int(inputs.mentors.capacity[j]) - load.get(mentor_id, 0),
-                details=(details := breakdown_details(breakdown, inputs.vocabulary)),
-                reasons=reasons(details, limit=4),
-            )
+        breakdown = explained[(i, j)]
+        details = breakdown_details(breakdown, inputs.vocabulary)
+        new_fit = fit(breakdown.score, details, weights)
+        move = SwapOption(
+            kind=ProposalAction.MOVE,
+            mentor_id=mentor_id,
+            person=inputs.people[mentor_id],
+            score=breakdown.score,
+            fit=new_fit,
+            delta=new_fit - current_fit,
+            places_left=int(inputs.mentors.capacity[j]) - load.get(mentor_id, 0),
+            details=details,
+            reasons=reasons(details, limit=4),
         )
-    options.sort(key=lambda o: (-o.score, o.mentor_id))
+        if move.places_left > 0:
+            options.append(move)
+            continue
+        for other in occupants.get(mentor_id, []):
+            if other.locked:
+                continue
+            other_fit_now = fit(other.score, other.contributions, weights)
+            r = row_of.get(mentee_key(other.mentee_id, other.subject))
+            swap_back = explained.get((r, own_column)) if r is not None and own_column is not None else None
+            if swap_back is not None:
+                back_details = breakdown_details(swap_back, inputs.vocabulary)
+                back_fit = fit(swap_back.score, back_details, weights)
+                options.append(
+                    replace(
+                        move,
+                        kind=ProposalAction.EXCHANGE,
+                        delta=new_fit + back_fit - current_fit - other_fit_now,
+                        other=other,
+                        other_fit=back_fit,
+                        other_score=swap_back.score,
+                        other_details=back_details,
+                    )
+                )
+            else:
+                options.append(
+                    replace(
+                        move,
+                        kind=ProposalAction.BUMP,
+                        delta=new_fit - current_fit - other_fit_now,
+                        other=other,
+                    )
+                )
+    options.sort(key=lambda o: (-o.fit, -o.delta, o.mentor_id, o.other_id or 0))
     return options
 
 

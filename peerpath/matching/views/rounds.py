@@ -15,6 +15,7 @@ from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.core import policy
 from peerpath.matching.models import MatchRound, Proposal
 from peerpath.matching.queries import rounds as round_queries
+from peerpath.matching.reasons import fit
 from peerpath.matching.services import rounds as services
 from peerpath.programs.models import Program
 
@@ -180,14 +181,16 @@ def proposal_swap(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only a round that is ready for review can be changed."))
         return redirect("match_round_detail", round.pk)
     if request.method == "POST":
-        mentor = request.POST.get("mentor", "")
+        # "kind:mentor:other proposal" as the page offers it; a bare mentor id is a move.
+        kind, _sep, rest = request.POST.get("option", "move:" + request.POST.get("mentor", "")).partition(":")
+        mentor, _sep, other = rest.partition(":")
         try:
-            if not mentor.isdigit():
+            if kind not in services.ProposalAction.CHANGES or not mentor.isdigit():
                 raise services.MatchingError(_("Choose a mentor."))
             services.set_proposal_decision(
                 round=round,
-                action=services.ProposalAction.MOVE,
-                proposal_ids=[proposal.pk],
+                action=kind,
+                proposal_ids=[proposal.pk, *([int(other)] if other.isdigit() else [])],
                 mentor_id=int(mentor),
                 actor=request.user,
                 request=request,
@@ -195,13 +198,22 @@ def proposal_swap(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except services.MatchingError as error:
             messages.error(request, str(error))
             return redirect("match_proposal_swap", proposal.pk)
-        messages.success(request, _("Mentee moved. The new pair is waiting for your review."))
+        messages.success(request, _("Done. The changed pairs are waiting for your review."))
         return redirect("match_round_detail", round.pk)
     options = services.swap_options(proposal)
+    weights = round.config.get("weights", {})
     return render(
         request,
         "matching/rounds/swap.html",
-        {"proposal": proposal, "round": round, "program": round.cohort.program, "options": options},
+        {
+            "proposal": proposal,
+            "current_fit": fit(proposal.score, proposal.contributions, weights)
+            if proposal.mentor_id
+            else None,
+            "round": round,
+            "program": round.cohort.program,
+            "options": options,
+        },
     )
 
 
