@@ -72,3 +72,43 @@ def test_round_pages_pass_axe(page: Page, login_as, alice, program, cohort, pool
             (alice, f"/matches/{match.pk}/return-to-pool/"),
         ],
     )
+
+
+def test_alice_exchanges_two_mentees_and_matches_a_leftover_mentee_by_hand(
+    page: Page, login_as, alice, program, cohort, lincoln
+):
+    """A small program where every mentor is full: the swap page still offers a way forward."""
+    people = {
+        "ann": add_mentor(cohort, lincoln, "ann", interests=["robotics", "chess"]),
+        "ben": add_mentor(cohort, lincoln, "ben", interests=["soccer", "music"]),
+        "ria": add_mentee(cohort, lincoln, "ria", interests=["robotics", "chess"]),
+        "sam": add_mentee(cohort, lincoln, "sam", interests=["soccer", "music"]),
+        "tom": add_mentee(cohort, lincoln, "tom", interests=["soccer"]),
+    }
+    round = services.start_round(cohort=cohort, actor=alice)
+    ria, sam, tom = (round.proposals.get(mentee=people[n]) for n in ("ria", "sam", "tom"))
+    name = {key: user.get_full_name() for key, user in people.items()}
+    login_as(alice)
+    main = page.locator("main")
+
+    # Exchange: ria (with ann) trades mentors with sam (with ben).
+    page.goto(f"/matching/rounds/{round.pk}/")
+    page.get_by_role("link", name=f"Swap mentor {name['ria']}").click()
+    expect(main).to_contain_text(f"exchange with {name['sam']}, who goes to {name['ann']}")
+    page.get_by_label(f"{name['ben']} · {name['sam']}").check()
+    page.get_by_role("button", name="Make the change").click()
+    expect(main).to_contain_text("The changed pairs are waiting for your review.")
+    ria.refresh_from_db()
+    sam.refresh_from_db()
+    assert (ria.mentor, sam.mentor) == (people["ben"], people["ann"])
+
+    # By hand: tom, not matched, takes ben; ria goes back to "not matched", as the page says.
+    page.get_by_role("link", name=f"Choose a mentor {name['tom']}").click()
+    expect(main).to_contain_text(f"{name['ria']} loses this mentor")
+    page.get_by_label(f"{name['ben']} · {name['ria']}").check()
+    page.get_by_role("button", name="Make the change").click()
+    expect(main).to_contain_text("The changed pairs are waiting for your review.")
+    tom.refresh_from_db()
+    ria.refresh_from_db()
+    assert (tom.mentor, ria.mentor) == (people["ben"], None)
+    expect(main).to_contain_text("Their mentor was given to another mentee in review.")
