@@ -112,3 +112,26 @@ def test_alice_exchanges_two_mentees_and_matches_a_leftover_mentee_by_hand(
     ria.refresh_from_db()
     assert (tom.mentor, ria.mentor) == (people["ben"], None)
     expect(main).to_contain_text("Their mentor was given to another mentee in review.")
+
+
+def test_the_round_page_fits_a_phone_with_the_why_on_screen(
+    page: Page, login_as, alice, program, cohort, pool
+):
+    round = services.start_round(cohort=cohort, actor=alice)
+    proposal = round.proposals.get(mentee=pool["ria"])
+    page.set_viewport_size({"width": 375, "height": 740})
+    login_as(alice)
+    for url in (f"/matching/rounds/{round.pk}/", f"/matching/proposals/{proposal.pk}/swap/"):
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{url} scrolls sideways at 375px: scrollWidth={width}"
+    page.goto(f"/matching/rounds/{round.pk}/")
+    why = page.locator("table.proposals td[data-label='Why']").first
+    expect(why).to_contain_text("both like chess and robotics")
+    box = why.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 375
+    table_box = page.locator("table.proposals").bounding_box()
+    assert table_box is not None
+    assert table_box["x"] + table_box["width"] <= 375  # no sideways scrolling inside the table either
