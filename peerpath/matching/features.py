@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from peerpath.accounts.models import Membership
 from peerpath.engine import core as engine
@@ -302,6 +303,37 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
         elif not any(mentee == user_id for mentee, _subject in open_mentee):
             rows.append((mentee_key(user_id), person, ""))
 
+    warnings: list[str] = []
+    if tutoring and mentee_people and not rows:
+        count = len(mentee_people)
+        warnings.append(
+            ngettext(
+                "No mentee needs a subject: in peer tutoring a mentee is matched once per subject marked "
+                "“hard” on their profile, and the cohort's mentee has none. Ask them to fill in their "
+                "subjects.",
+                "No mentee needs a subject: in peer tutoring a mentee is matched once per subject marked "
+                "“hard” on their profile, and none of the %(count)s mentees has one. Ask them to fill in "
+                "their subjects.",
+                count,
+            )
+            % {"count": count}
+        )
+    if (
+        tutoring
+        and mentor_people
+        and not any(_subject_levels(p.profile, TEACH_LEVELS) for p in mentor_people)
+    ):
+        count = len(mentor_people)
+        warnings.append(
+            ngettext(
+                "No tutor offers a subject: a tutor teaches the subjects marked “strong” on their profile, "
+                "and the cohort's tutor has none.",
+                "No tutor offers a subject: a tutor teaches the subjects marked “strong” on their profile, "
+                "and none of the %(count)s tutors has one.",
+                count,
+            )
+            % {"count": count}
+        )
     interests = _index(t.lower() for p in mentor_people + mentee_people for t in p.profile.interests or [])
     languages = _index(lang for p in mentor_people + mentee_people for lang in _languages(p.profile))
     mentees = _side(
@@ -341,6 +373,7 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
         weights=engine.Weights(**{k: float(v) for k, v in config.get("weights", {}).items()}),
         constraints=engine.Constraints(),
         people={p.participant.user_id: p for p in mentor_people + mentee_people},
+        warnings=warnings,
     )
     c = config.get("constraints", {})
     forbidden: set[engine.Pair] = set()

@@ -2,6 +2,7 @@
 grade rule, and guardians' preferences as hard constraints."""
 
 import pytest
+from django.urls import reverse
 
 from peerpath.core.roles import Role
 from peerpath.matching.features import build_inputs
@@ -159,3 +160,30 @@ def test_cross_age_a_person_who_is_mentor_and_mentee_is_never_their_own_mentor(
     assert proposed(round) == [("uma", "vic", "")]
     options = services.swap_options(round.proposals.get(mentee=uma))
     assert uma.pk not in {o.mentor_id for o in options}
+
+
+def test_a_tutoring_round_with_no_subjects_says_why_it_is_0_of_0(client, program, cohort, alice, lincoln):
+    program.model = Program.Model.PEER_TUTORING
+    program.save()
+    add_mentor(cohort, lincoln, "tut")  # no subject marked strong
+    add_mentee(cohort, lincoln, "kim")  # no subject marked hard
+
+    round = services.start_round(cohort=cohort, actor=alice)
+    client.force_login(alice)
+    html = client.get(reverse("match_round_detail", args=[round.pk])).content.decode()
+
+    assert round.mentee_count == 0
+    assert "0 / 0" in html
+    assert "No mentee needs a subject" in html
+    assert "the cohort&#x27;s mentee has none" in html
+    assert "No tutor offers a subject" in html
+
+
+def test_a_round_with_nobody_waiting_says_so(client, program, cohort, alice, lincoln):
+    add_mentor(cohort, lincoln, "ann")
+
+    round = services.start_round(cohort=cohort, actor=alice)
+    client.force_login(alice)
+    html = client.get(reverse("match_round_detail", args=[round.pk])).content.decode()
+
+    assert "No mentee was waiting for a match when this round ran" in html
