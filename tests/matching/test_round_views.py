@@ -358,3 +358,37 @@ def test_a_mentor_not_cleared_to_be_matched_is_not_counted_in_the_load(client, a
     assert {row["user"].username for row in review.mentor_load} == {"ann", "ben"}
     assert [user.username for user in review.not_ready_mentors] == ["cy"]
     assert "Not counted: 1 mentor is not cleared to be matched yet" in response.content.decode()
+
+
+def test_every_blocker_shows_at_once_with_the_rule_to_relax_and_its_effect(client, alice, cohort, lincoln):
+    add_mentor(cohort, lincoln, "ann", languages=["English"])
+    # zoe: no shared free period and no shared language with ann; uma: only no shared language.
+    add_mentee(cohort, lincoln, "zoe", availability=["fri-after"], languages=["French"])
+    add_mentee(cohort, lincoln, "uma", languages=["French"])
+    round = services.start_round(cohort=cohort, actor=alice)
+    client.force_login(alice)
+
+    response = client.get(reverse("match_round_detail", args=[round.pk]))
+
+    found = response.context["blockers"]
+    assert (found.unmatched, found.no_mentor_fits, found.capacity) == (2, 2, 0)
+    rules = {b.code: (b.mentees, b.would_fit) for b in found.rules}
+    assert rules == {"shared_language": (2, 1), "shared_slots": (1, 0)}  # only uma is freed by one rule
+    html = response.content.decode()
+    assert "What keeps the others from a mentor" in html
+    assert "A shared language" in html
+    assert "Shared free periods" in html
+    assert "1 of the 2 mentees no mentor fits would have one" in html
+    assert MatchRound.objects.get(pk=round.pk).config == round.config  # reading changed nothing
+
+
+def test_a_full_mentor_shows_as_a_capacity_blocker(client, alice, cohort, lincoln):
+    add_mentor(cohort, lincoln, "ann")
+    add_mentee(cohort, lincoln, "ria")
+    add_mentee(cohort, lincoln, "sam")
+    round = services.start_round(cohort=cohort, actor=alice)
+    client.force_login(alice)
+
+    found = client.get(reverse("match_round_detail", args=[round.pk])).context["blockers"]
+
+    assert (found.unmatched, found.no_mentor_fits, found.capacity, found.rules) == (1, 0, 1, [])

@@ -4,17 +4,26 @@ Each function runs a fixed number of queries whatever the size of the round.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import Membership
+from peerpath.engine import core as engine
 from peerpath.matching.eligibility import matchability
-from peerpath.matching.features import mentor_places
-from peerpath.matching.models import MatchRound, Proposal
-from peerpath.matching.reasons import COMPONENT_LABELS, breakdown, fit, reasons, unmatched_message
+from peerpath.matching.features import build_inputs, mentee_key, mentor_places
+from peerpath.matching.models import MatchRound, MatchSettings, Proposal
+from peerpath.matching.reasons import (
+    COMPONENT_LABELS,
+    CONSTRAINT_REASONS,
+    breakdown,
+    fit,
+    reasons,
+    unmatched_message,
+)
 from peerpath.programs.models import Participant, ParticipantRole, Program
 
 BUCKETS = 10  # score distribution bars
@@ -307,3 +316,91 @@ def weights_side_by_side(a: MatchRound, b: MatchRound) -> list[tuple[str, float 
         for name in COMPONENT_LABELS
         if name in wa or name in wb
     ]
+
+
+# Blockers -----------------------------------------------------------------------------------------------
+
+# Rules a coordinator can relax on the settings page, by the engine's constraint name: (the setting's
+# label, the Constraints field and the value that turns the rule off).
+RELAXABLE: dict[str, tuple[Any, str, Any]] = {
+    "matchable": (
+        MatchSettings._meta.get_field("require_matchable").verbose_name,
+        "require_matchable",
+        False,
+    ),
+    "same_school": (MatchSettings._meta.get_field("same_school").verbose_name, "same_school", False),
+    "grade_gap": (MatchSettings._meta.get_field("grade_gap_on").verbose_name, "min_grade_gap", None),
+    "shared_slots": (MatchSettings._meta.get_field("shared_slots_on").verbose_name, "min_shared_slots", None),
+    "shared_language": (
+        MatchSettings._meta.get_field("shared_language").verbose_name,
+        "shared_language",
+        False,
+    ),
+    "avoid": (MatchSettings._meta.get_field("respect_avoid").verbose_name, "avoid", frozenset()),
+    "never_rematch": (
+        MatchSettings._meta.get_field("never_rematch").verbose_name,
+        "never_rematch",
+        frozenset(),
+    ),
+}
+BLOCKER_CELLS = 5_000_000  # mentee rows x mentors: above this, the page shows the stored reasons only
+
+
+@dataclass
+class Blocker:
+    code: str  # the engine's constraint name, or "capacity"
+    reason: str  # in plain words
+    mentees: int  # unmatched mentees this rule keeps from at least one mentor who would otherwise fit
+    rule: str = ""  # the setting to relax, if it is one
+    would_fit: int | None = None  # of the mentees no mentor fits, how many would have one with the rule off
+
+
+@dataclass
+class Blockers:
+    unmatched: int
+    no_mentor_fits: int  # unmatched mentees with no mentor who passes every rule
+    rules: list[Blocker] = field(default_factory=list)
+    capacity: int = 0  # unmatched mentees with mentors who fit, all of them full or better used elsewhere
+    measured: bool = True  # False for a round too large to recompute on a page
+
+
+def blockers(round: MatchRound) -> Blockers:
+    """Everything that keeps the round's unmatched mentees from a mentor, at once: per rule, how many
+    mentees it blocks and, for the rules a coordinator can relax, how many of the mentees no mentor fits
+    would have one with that rule off (the cohort as it is now, under the round's settings). Read only."""
+    unmatched = [
+        mentee_key(mentee, subject)
+        for mentee, subject in round.proposals.filter(mentor__isnull=True).values_list("mentee_id", "subject")
+    ]
+    if not unmatched:
+        return Blockers(unmatched=0, no_mentor_fits=0)
+    inputs = build_inputs(round.cohort, round.config)
+    row_of = {key: r for r, key in enumerate(inputs.mentees.ids)}
+    rows = np.array(sorted(row_of[key] for key in unmatched if key in row_of), dtype=np.int64)
+    if not len(rows) or not len(inputs.mentors):
+        return Blockers(unmatched=len(unmatched), no_mentor_fits=len(unmatched))
+    if len(inputs.mentees) * len(inputs.mentors) > BLOCKER_CELLS:
+        return Blockers(unmatched=len(unmatched), no_mentor_fits=0, measured=False)
+
+    def feasible_counts(constraints: engine.Constraints) -> tuple[Any, Any]:
+        scored = engine.score_pairs(
+            inputs.mentees, inputs.mentors, inputs.weights, constraints, requests=inputs.requests
+        )
+        return scored.feasible_count[rows], scored.exclusions[rows]
+
+    feasible, exclusions = feasible_counts(inputs.constraints)
+    stuck = feasible == 0
+    result = Blockers(unmatched=len(unmatched), no_mentor_fits=int(stuck.sum()), capacity=int((~stuck).sum()))
+    for k, code in enumerate(engine.CONSTRAINTS):
+        blocked = int((exclusions[:, k] > 0).sum())
+        if not blocked:
+            continue
+        blocker = Blocker(code=code, reason=str(CONSTRAINT_REASONS.get(code, code)), mentees=blocked)
+        if code in RELAXABLE and stuck.any():
+            label, name, off = RELAXABLE[code]
+            relaxed, _exclusions = feasible_counts(replace(inputs.constraints, **{name: off}))
+            blocker.rule = str(label)
+            blocker.would_fit = int(((relaxed > 0) & stuck).sum())
+        result.rules.append(blocker)
+    result.rules.sort(key=lambda b: (-b.mentees, b.code))
+    return result

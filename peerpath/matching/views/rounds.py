@@ -92,8 +92,10 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_queries.annotate(list(page.object_list), round.config.get("weights", {}))
     query = request.GET.copy()
     query.pop("page", None)
+    review = round_queries.review(round)
     context.update(
-        review=round_queries.review(round),
+        review=review,
+        blockers=round_queries.blockers(round) if review.unmatched else None,
         page=page,
         decision=decision,
         matched=matched,
