@@ -114,6 +114,7 @@ AUTHORIZATION_TESTED = {
     "match_round_compare",
     "match_round_detail",
     "match_round_progress",
+    "match_round_blockers",
     "match_round_decide",
     "match_round_exclude",
     "match_round_rerun",

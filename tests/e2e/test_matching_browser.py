@@ -67,6 +67,7 @@ def test_round_pages_pass_axe(page: Page, login_as, alice, program, cohort, pool
             (alice, f"/matching/rounds/{second.pk}/"),
             (alice, f"/matching/proposals/{proposal.pk}/swap/"),
             (alice, f"/matching/rounds/{second.pk}/publish/"),
+            (alice, f"/matching/rounds/{second.pk}/blockers/"),
             (alice, f"/programs/{program.pk}/matching/compare/?a={first.pk}&b={second.pk}"),
             (alice, f"/programs/{program.pk}/matches/"),
             (alice, f"/matches/{match.pk}/return-to-pool/"),

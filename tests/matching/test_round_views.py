@@ -36,6 +36,7 @@ def round_pages(program, round, proposal):
         reverse("match_round_compare", args=[program.pk]) + f"?a={round.pk}&b={round.pk}",
         reverse("match_round_detail", args=[round.pk]),
         reverse("match_round_progress", args=[round.pk]),
+        reverse("match_round_blockers", args=[round.pk]),
         reverse("match_round_publish", args=[round.pk]),
         reverse("match_proposal_swap", args=[proposal.pk]),
     ]
@@ -368,7 +369,9 @@ def test_every_blocker_shows_at_once_with_the_rule_to_relax_and_its_effect(clien
     round = services.start_round(cohort=cohort, actor=alice)
     client.force_login(alice)
 
-    response = client.get(reverse("match_round_detail", args=[round.pk]))
+    page = client.get(reverse("match_round_detail", args=[round.pk])).content.decode()
+    assert 'hx-get="{}"'.format(reverse("match_round_blockers", args=[round.pk])) in page
+    response = client.get(reverse("match_round_blockers", args=[round.pk]), headers={"HX-Request": "true"})
 
     found = response.context["blockers"]
     assert (found.unmatched, found.no_mentor_fits, found.capacity) == (2, 2, 0)
@@ -389,6 +392,8 @@ def test_a_full_mentor_shows_as_a_capacity_blocker(client, alice, cohort, lincol
     round = services.start_round(cohort=cohort, actor=alice)
     client.force_login(alice)
 
-    found = client.get(reverse("match_round_detail", args=[round.pk])).context["blockers"]
+    response = client.get(reverse("match_round_blockers", args=[round.pk]))
+    found = response.context["blockers"]
+    assert "<h1>What keeps the others from a mentor</h1>" in response.content.decode()  # a page without JS
 
     assert (found.unmatched, found.no_mentor_fits, found.capacity, found.rules) == (1, 0, 1, [])

@@ -92,10 +92,8 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round_queries.annotate(list(page.object_list), round.config.get("weights", {}))
     query = request.GET.copy()
     query.pop("page", None)
-    review = round_queries.review(round)
     context.update(
-        review=review,
-        blockers=round_queries.blockers(round) if review.unmatched else None,
+        review=round_queries.review(round),
         page=page,
         decision=decision,
         matched=matched,
@@ -105,6 +103,22 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         other_rounds=round_queries.other_finished_rounds(round),
     )
     return render(request, "matching/rounds/review.html", context)
+
+
+@login_required
+@require_GET
+def round_blockers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Every rule that keeps the round's unmatched mentees from a mentor. Recomputed on the cohort, so it is
+    loaded after the review page (htmx) rather than with it; without JavaScript, a page of its own."""
+    round = _round(request, pk)
+    if round.status not in round_queries.FINISHED:
+        raise Http404
+    template = "matching/rounds/blockers.html"
+    return render(
+        request,
+        f"{template}#table" if request.headers.get("HX-Request") else template,
+        {"round": round, "program": round.cohort.program, "blockers": round_queries.blockers(round)},
+    )
 
 
 @login_required
