@@ -91,7 +91,7 @@ def test_a_round_of_400_mentors_and_600_mentees(
     timings = []
     for _ in range(5):
         started = time.perf_counter()
-        with django_assert_num_queries(19):  # 14, and the mentors' gate (5)
+        with django_assert_num_queries(14):
             response = client.get(url)
         timings.append(time.perf_counter() - started)
     assert response.context["review"].matched == matched

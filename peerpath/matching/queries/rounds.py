@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import Membership
 from peerpath.engine import core as engine
-from peerpath.matching.eligibility import matchability
 from peerpath.matching.features import build_inputs, mentee_key, mentor_places
 from peerpath.matching.models import MatchRound, MatchSettings, Proposal
 from peerpath.matching.reasons import (
@@ -174,15 +173,15 @@ def review(round: MatchRound) -> Review:
         Participant.objects.filter(
             cohort=round.cohort, role=ParticipantRole.MENTOR, status=Participant.Status.ENROLLED
         )
-        .select_related("user", "profile", "cohort__program")
+        .select_related("user", "profile")
         .order_by("user__last_name", "user__first_name", "user_id")
     )
-    # A mentor the gate keeps out of the round (not approved, screened, trained) has no places in it.
+    # A mentor the gate kept out of the run (not approved, screened, trained: stored by `run_round`) had
+    # no places in it; nor had an excluded one.
     excluded = {int(x) for x in round.config.get("excluded", [])}
+    not_ready = {int(x) for x in round.config.get("not_ready_mentors", [])}
     mentors = [p for p in mentors if p.user_id not in excluded]
-    gated = round.config.get("constraints", {}).get("require_matchable", True)
-    gates = matchability(mentors) if gated and mentors else {}
-    ready = [p for p in mentors if not gated or gates[p.pk].is_matchable]
+    ready = [p for p in mentors if p.user_id not in not_ready]
     mentor_load = [
         {
             "user": participant.user,
@@ -227,7 +226,7 @@ def review(round: MatchRound) -> Review:
         highest=max(scores) if scores else None,
         distribution=_distribution(scores),
         mentor_load=mentor_load,
-        not_ready_mentors=[p.user for p in mentors if gated and not gates[p.pk].is_matchable],
+        not_ready_mentors=[p.user for p in mentors if p.user_id in not_ready],
         subgroups={
             group: sorted(values.values(), key=lambda c: _natural(c.label))
             for group, values in subgroups.items()

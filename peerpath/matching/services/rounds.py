@@ -23,7 +23,7 @@ from peerpath.matching.models import MatchRound, MatchSettings, Proposal
 from peerpath.matching.reasons import fit, reasons
 from peerpath.matching.services.profiles import ensure_profiles
 from peerpath.mentorships.services import propose_match
-from peerpath.programs.models import Cohort, Participant, Program
+from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
 
 Status = MatchRound.Status
 ROUND_TRANSITIONS: dict[str, set[str]] = {
@@ -149,6 +149,8 @@ def run_round(round_id: int, progress: Callable[[float], None] | None = None) ->
                 mentor_count=len(inputs.mentors),
                 feasible_pairs=result.feasible_pairs,
                 warnings=[*inputs.warnings, *result.warnings],
+                # What the gate said at run time: the review counts only ready mentors in the load.
+                config={**round.config, "not_ready_mentors": _not_ready_mentors(inputs)},
             )
     except Exception as exc:  # a failed run must show as failed, never stay "running" for ever
         round.refresh_from_db()
@@ -161,6 +163,17 @@ def run_round(round_id: int, progress: Callable[[float], None] | None = None) ->
         if not isinstance(exc, (MatchingError, ValueError)):
             raise
     return round
+
+
+def _not_ready_mentors(inputs: Inputs) -> list[int]:
+    """The mentors the gate keeps out of this run (when the round requires people cleared to match)."""
+    if not inputs.constraints.require_matchable:
+        return []
+    return sorted(
+        user_id
+        for user_id, person in inputs.people.items()
+        if person.participant.role == ParticipantRole.MENTOR and not person.matchable
+    )
 
 
 def _save_progress(round: MatchRound, value: float) -> None:
