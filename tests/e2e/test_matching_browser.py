@@ -136,3 +136,15 @@ def test_the_round_page_fits_a_phone_with_the_why_on_screen(
     table_box = page.locator("table.proposals").bounding_box()
     assert table_box is not None
     assert table_box["x"] + table_box["width"] <= 375  # no sideways scrolling inside the table either
+
+
+def test_the_blockers_load_into_the_review_page(page: Page, login_as, alice, program, cohort, lincoln, pool):
+    add_mentee(cohort, lincoln, "zoe", availability=["fri-after"])  # no shared free period with anyone
+    round = services.start_round(cohort=cohort, actor=alice)
+    login_as(alice)
+
+    page.goto(f"/matching/rounds/{round.pk}/")
+
+    blockers = page.locator("#blockers table")
+    expect(blockers).to_contain_text("Too few shared free periods")
+    expect(blockers).to_contain_text("1 of the 1 mentees no mentor fits would have one")
