@@ -43,6 +43,13 @@ class Preview:
         return self.pool - self.matched
 
 
+def settings_of(program: Program) -> MatchSettings:
+    """The program's settings, or unsaved defaults suited to its model (`pk` None). Never writes: the
+    first save (`services.settings.save_settings`) or the first round (`services.rounds.settings_for`)
+    stores them."""
+    return MatchSettings.objects.filter(program=program).first() or MatchSettings.default_for(program)
+
+
 def preview_settings(program: Program, data: dict[str, Any]) -> Preview:
     """What a round of the current cohort would propose under `data` (the settings form's cleaned data)."""
     cohort = program.current_cohort()

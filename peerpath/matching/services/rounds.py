@@ -41,16 +41,16 @@ class MatchingError(Exception):
 
 
 def settings_for(program: Program) -> MatchSettings:
-    """The program's settings, created with defaults suited to its model on first use."""
+    """The program's settings, saved with defaults suited to its model on first use (a write: pages that
+    only read use `queries.settings.settings_of`, which does not save)."""
     found = MatchSettings.objects.filter(program=program).first()
     if found:
         return found
-    defaults: dict[str, Any] = {}
-    if program.model == Program.Model.CROSS_AGE:
-        defaults.update(grade_gap_on=True, min_grade_gap=program.min_grade_gap or 2)
-    if program.model == Program.Model.PEER_TUTORING:
-        defaults.update(weight_subjects=2.0, weight_interests=0.5)
-    settings, _created = MatchSettings.objects.get_or_create(program=program, defaults=defaults)
+    default = MatchSettings.default_for(program)
+    fields = {f.attname: getattr(default, f.attname) for f in MatchSettings._meta.concrete_fields}
+    for name in ("id", "program_id", "created", "updated"):
+        fields.pop(name, None)
+    settings, _created = MatchSettings.objects.get_or_create(program=program, defaults=fields)
     return settings
 
 

@@ -29,7 +29,7 @@ from peerpath.matching.queries.profiles import (
     school_record,
     vocabulary_of,
 )
-from peerpath.matching.services import rounds as services
+from peerpath.matching.queries.settings import settings_of
 from peerpath.matching.services.profiles import (
     ProfileError,
     add_interests,
@@ -87,7 +87,7 @@ def _render_profile(
         "is_self": is_self,
         "is_mentee": is_mentee,
         "form": form or ProfileForm.for_profile(profile, participant=participant, vocabulary=vocabulary),
-        "allow_requests": services.settings_for(program).allow_requests,
+        "allow_requests": settings_of(program).allow_requests,
         "school_record": school_record(participant),
     }
     if is_mentee:

@@ -15,6 +15,7 @@ from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.core import policy
 from peerpath.matching.models import MatchRound, Proposal
 from peerpath.matching.queries import rounds as round_queries
+from peerpath.matching.queries.settings import settings_of
 from peerpath.matching.reasons import fit
 from peerpath.matching.services import rounds as services
 from peerpath.programs.models import Program
@@ -70,7 +71,7 @@ def round_list(request: AuthenticatedHttpRequest, program_pk: int) -> HttpRespon
             "program": program,
             "cohorts": cohorts,
             "rounds": rounds,
-            "settings": services.settings_for(program),
+            "settings": settings_of(program),
         },
     )
 
