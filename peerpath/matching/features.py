@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from peerpath.accounts.models import Membership
 from peerpath.engine.inputs import Constraints, Pair, Side, Vocabulary, Weights
@@ -127,9 +128,16 @@ def profile_from_application(application: Application | None) -> dict[str, Any]:
     }
 
 
-def ensure_profiles(participants: Sequence[Participant]) -> dict[int, Profile]:
-    """Every participant's profile (participant id -> profile), created from the latest application
-    for those who have none yet. Three queries whatever the number of people."""
+def profiles_for(participants: Sequence[Participant]) -> dict[int, Profile]:
+    """Every participant's profile (participant id -> profile), read only: a participant with no profile
+    row yet gets an unsaved default built from their latest application (`pk` is None). Two queries
+    whatever the number of people.
+
+    Reads never create profiles (a GET must leave no trace). The rows are created by the matching services
+    that write: `services.profiles.save_profile` (saving one) and `services.profiles.ensure_profiles`,
+    which `run_round` calls before it reads the cohort. Enrollment cannot create them: recruitment and
+    programs sit below matching in the layers and must not import it.
+    """
     existing = {p.participant_id: p for p in Profile.objects.filter(participant__in=participants)}
     missing = [p for p in participants if p.pk not in existing]
     if missing:
@@ -138,19 +146,10 @@ def ensure_profiles(participants: Sequence[Participant]) -> dict[int, Profile]:
             cohort_id__in={p.cohort_id for p in missing}, applicant_id__in={p.user_id for p in missing}
         ).order_by("created"):
             applications[(application.cohort_id, application.applicant_id, application.role)] = application
-        created = Profile.objects.bulk_create(
-            [
-                Profile(
-                    participant=p,
-                    **profile_from_application(applications.get((p.cohort_id, p.user_id, p.role))),
-                )
-                for p in missing
-            ],
-            ignore_conflicts=True,
-        )
-        if any(profile.pk is None for profile in created):  # backends that do not return ids
-            created = list(Profile.objects.filter(participant__in=missing))
-        existing.update({profile.participant_id: profile for profile in created})
+        for p in missing:
+            existing[p.pk] = Profile(
+                participant=p, **profile_from_application(applications.get((p.cohort_id, p.user_id, p.role)))
+            )
     return existing
 
 
@@ -257,7 +256,7 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
         .order_by("user_id")
         if p.user_id not in excluded
     ]
-    profiles = ensure_profiles(participants)
+    profiles = profiles_for(participants)
     gates = matchability(participants, today)
     places = _grades_and_schools(program, {p.user_id for p in participants})
     people_by_role: dict[str, list[Person]] = defaultdict(list)
@@ -303,6 +302,37 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
         elif not any(mentee == user_id for mentee, _subject in open_mentee):
             rows.append((mentee_key(user_id), person, ""))
 
+    warnings: list[str] = []
+    if tutoring and mentee_people and not rows:
+        count = len(mentee_people)
+        warnings.append(
+            ngettext(
+                "No mentee needs a subject: in peer tutoring a mentee is matched once per subject marked "
+                "“hard” on their profile, and the cohort's mentee has none. Ask them to fill in their "
+                "subjects.",
+                "No mentee needs a subject: in peer tutoring a mentee is matched once per subject marked "
+                "“hard” on their profile, and none of the %(count)s mentees has one. Ask them to fill in "
+                "their subjects.",
+                count,
+            )
+            % {"count": count}
+        )
+    if (
+        tutoring
+        and mentor_people
+        and not any(_subject_levels(p.profile, TEACH_LEVELS) for p in mentor_people)
+    ):
+        count = len(mentor_people)
+        warnings.append(
+            ngettext(
+                "No tutor offers a subject: a tutor teaches the subjects marked “strong” on their profile, "
+                "and the cohort's tutor has none.",
+                "No tutor offers a subject: a tutor teaches the subjects marked “strong” on their profile, "
+                "and none of the %(count)s tutors has one.",
+                count,
+            )
+            % {"count": count}
+        )
     interests = _index(t.lower() for p in mentor_people + mentee_people for t in p.profile.interests or [])
     languages = _index(lang for p in mentor_people + mentee_people for lang in _languages(p.profile))
     mentees = _side(
@@ -342,6 +372,7 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
         weights=Weights(**{k: float(v) for k, v in config.get("weights", {}).items()}),
         constraints=Constraints(),
         people={p.participant.user_id: p for p in mentor_people + mentee_people},
+        warnings=warnings,
     )
     c = config.get("constraints", {})
     forbidden: set[Pair] = set()
@@ -355,6 +386,12 @@ def build_inputs(cohort: Cohort, config: dict[str, Any], today: datetime.date | 
     keys_of: dict[int, list[str]] = defaultdict(list)
     for key, person, _subject in rows:
         keys_of[person.participant.user_id].append(key)
+    # Cross-age: one person may be a mentor and a mentee in the same cohort, never their own mentor.
+    forbidden.update(
+        (key, str(user_id))
+        for user_id in keys_of.keys() & set(map(int, mentor_ids))
+        for key in keys_of[user_id]
+    )
     if c.get("respect_guardian", True):
         forbidden |= _guardian_forbidden(program, mentee_people, mentor_people, keys_of, inputs.warnings)
     avoid: set[Pair] = set()

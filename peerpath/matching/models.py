@@ -140,6 +140,18 @@ class MatchSettings(TimeStampedModel):
 
     WEIGHT_FIELDS = COMPONENTS  # the engine's list: a field weight_<name> for each
 
+    @classmethod
+    def default_for(cls, program: Program) -> "MatchSettings":
+        """Unsaved settings with the defaults that suit the program's model."""
+        settings = cls(program=program)
+        if program.model == Program.Model.CROSS_AGE:
+            settings.grade_gap_on = True
+            settings.min_grade_gap = program.min_grade_gap or 2
+        if program.model == Program.Model.PEER_TUTORING:
+            settings.weight_subjects = 2.0
+            settings.weight_interests = 0.5
+        return settings
+
     def weights(self) -> dict[str, float]:
         return {name: getattr(self, f"weight_{name}") for name in self.WEIGHT_FIELDS}
 

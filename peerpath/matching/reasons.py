@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from peerpath.engine.inputs import SCORE_SCALE
 from peerpath.matching.features import BACKGROUND_CHOICES, GOAL_CHOICES
 
 COMPONENT_LABELS = {
@@ -72,14 +73,55 @@ def reasons(details: dict[str, Any], limit: int = 3) -> list[str]:
     return [phrase for phrase in phrases if phrase][:limit]
 
 
-def breakdown(details: dict[str, Any]) -> list[tuple[str, str, int]]:
-    """(component label, points shown, points) for every component that contributed, biggest first."""
+# The fit a coordinator reads -------------------------------------------------------------------------
+#
+# The engine scores a pair as SCORE_SCALE x the weighted sum of its components, each in [0, 1]: an integer
+# with no visible scale (1538 of what?). Pages show the "fit" instead: the share, 0 to 100, of the most a
+# pair could score under the round's weights, leaving out the two bonuses (a request, a rematch), which
+# are shown as tags. The engine and the stored proposals keep their integers.
+
+BONUS_COMPONENTS = ("request", "priority")
+
+
+def fit_scale(weights: dict[str, float]) -> float:
+    """The engine score of a perfect pair under `weights` (bonuses left out)."""
+    return SCORE_SCALE * sum(
+        float(value) for name, value in weights.items() if name not in BONUS_COMPONENTS and value > 0
+    )
+
+
+def bonus_points(details: dict[str, Any]) -> int:
     contributions: dict[str, int] = details.get("contributions", {})
-    return [
-        (str(COMPONENT_LABELS.get(name, name)), number_format(points), points)
-        for name, points in sorted(contributions.items(), key=lambda item: (-item[1], item[0]))
-        if points > 0
-    ]
+    return sum(int(contributions.get(name, 0)) for name in BONUS_COMPONENTS)
+
+
+def fit(score: int, details: dict[str, Any], weights: dict[str, float]) -> int:
+    """A pair's fit, 0-100: its score without bonuses, as a share of a perfect pair's."""
+    scale = fit_scale(weights)
+    if scale <= 0:
+        return 0
+    return max(0, min(100, round(100 * (score - bonus_points(details)) / scale)))
+
+
+def breakdown(details: dict[str, Any], weights: dict[str, float] | None = None) -> list[tuple[str, str, int]]:
+    """(component label, points shown, points) for every component that contributed, biggest first.
+
+    With the round's `weights`, the points shown are fit points (they add up to the fit; bonuses are
+    marked as such); without, the engine's own points."""
+    contributions: dict[str, int] = details.get("contributions", {})
+    scale = fit_scale(weights) if weights else 0.0
+    rows = []
+    for name, points in sorted(contributions.items(), key=lambda item: (-item[1], item[0])):
+        if points <= 0:
+            continue
+        if name in BONUS_COMPONENTS and scale:
+            shown = _("bonus")
+        elif scale:
+            shown = "+" + number_format(round(100 * points / scale))
+        else:
+            shown = number_format(points)
+        rows.append((str(COMPONENT_LABELS.get(name, name)), shown, points))
+    return rows
 
 
 # Why a mentee has no proposed mentor: the engine's constraint names, worded here.
@@ -100,6 +142,8 @@ def unmatched_message(code: str, details: dict[str, Any] | None = None) -> str:
     """Why a mentee is not matched, from the code a round stored."""
     if code == "better_used_elsewhere":
         return _("Every mentor who fits was a better fit for someone else.")
+    if code == "bumped":
+        return _("Their mentor was given to another mentee in review. Choose another mentor.")
     if code in CONSTRAINT_REASONS:
         details = details or {}
         if details.get("mentors"):

@@ -56,6 +56,7 @@ urlpatterns += [
     ),
     path("matching/rounds/<int:pk>/", rounds_views.round_detail, name="match_round_detail"),
     path("matching/rounds/<int:pk>/progress/", rounds_views.round_progress, name="match_round_progress"),
+    path("matching/rounds/<int:pk>/blockers/", rounds_views.round_blockers, name="match_round_blockers"),
     path("matching/rounds/<int:pk>/decide/", rounds_views.round_decide, name="match_round_decide"),
     path("matching/rounds/<int:pk>/exclude/", rounds_views.round_exclude, name="match_round_exclude"),
     path("matching/rounds/<int:pk>/rerun/", rounds_views.round_rerun, name="match_round_rerun"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.core import policy
 from peerpath.mentorships.models import Match
+from peerpath.mentorships.queries import matches_of
 from peerpath.mentorships.services import IllegalMatchTransition, return_to_pool
 from peerpath.programs.models import Program
 
@@ -26,14 +27,7 @@ def match_list(request: AuthenticatedHttpRequest, program_pk: int) -> HttpRespon
     )
     status = request.GET.get("status", "")
     status = status if status in Match.Status.values else ""
-    rows = (
-        Match.objects.filter(cohort__program=program)
-        .select_related("cohort", "mentor", "mentee")
-        .order_by("-created", "-pk")
-    )
-    if status:
-        rows = rows.filter(status=status)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(matches_of(program, status), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "mentorships/match_list.html",

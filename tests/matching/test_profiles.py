@@ -133,7 +133,7 @@ def test_a_student_cannot_open_another_students_profile(
         "My matching profile"
         in client.get(reverse("matching_profile", args=[bob_mentor.pk])).content.decode()
     )
-    assert Profile.objects.filter(participant=bob_mentor).exists()
+    assert not Profile.objects.filter(participant=bob_mentor).exists()  # a GET writes nothing
 
 
 def test_an_educator_cannot_edit_profiles(client, frank, carol_mentee):
@@ -151,11 +151,14 @@ def test_the_profile_starts_from_the_application(client, carol, carol_mentee, vo
     response = client.get(reverse("matching_profile", args=[carol_mentee.pk]))
 
     assert response.status_code == 200
-    profile = Profile.objects.get(participant=carol_mentee)
+    profile = response.context["profile"]
+    assert profile.pk is None  # read from the application, not stored: a GET creates no row
+    assert not Profile.objects.exists()
     assert profile.interests == ["robotics", "drawing"]
     assert profile.goals == ["study skills"]
     assert "Learn to juggle" in profile.about
     html = response.content.decode()
+    assert "Learn to juggle" in html
     assert 'value="robotics" id="id_interests_0" checked' in html  # from the vocabulary
     assert 'value="drawing"' in html  # not in the vocabulary: an "other interest"
     assert "Filled in from the application" in html
@@ -231,7 +234,7 @@ def test_invalid_input_keeps_what_was_typed(client, carol, carol_mentee):
     assert response.status_code == 400
     assert "at most 20 interests" in response.content.decode()
     assert "hobby 24" in response.content.decode()
-    assert Profile.objects.get(participant=carol_mentee).about.startswith("I like robots.")  # unchanged
+    assert not Profile.objects.filter(participant=carol_mentee).exists()  # nothing stored on a failed save
 
 
 def test_mentors_see_their_own_wording_and_capacity_only_in_group_programs(client, bob, bob_mentor, program):
@@ -466,3 +469,22 @@ def test_matching_and_the_application_form_share_one_availability_and_subject_vo
     levels = {key for key, _label in vocabularies.SUBJECT_LEVELS}
     assert NEED_LEVELS | TEACH_LEVELS <= levels
     assert issubclass(ProfileForm, AvailabilityGridForm)
+
+
+def test_pages_that_read_profiles_create_no_row_and_a_round_does(
+    client, alice, carol, cohort, carol_mentee, bob_mentor, program
+):
+    """Queries are read-only: a participant without a profile row is read as an unsaved default from
+    their application; only writes (saving a profile, running a round) store it."""
+    client.force_login(alice)
+    assert client.get(reverse("matching_profile", args=[carol_mentee.pk])).status_code == 200
+    assert client.get(reverse("matching_profile", args=[bob_mentor.pk])).status_code == 200
+    client.force_login(carol)
+    assert client.get(reverse("matching_suggestions", args=[carol_mentee.pk])).status_code == 200
+    assert not Profile.objects.exists()
+
+    round = services.start_round(cohort=cohort, actor=alice)
+
+    assert round.status == "draft"
+    assert set(Profile.objects.values_list("participant_id", flat=True)) == {carol_mentee.pk, bob_mentor.pk}
+    assert Profile.objects.get(participant=carol_mentee).interests == ["robotics", "drawing"]

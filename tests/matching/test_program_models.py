@@ -2,13 +2,15 @@
 grade rule, and guardians' preferences as hard constraints."""
 
 import pytest
+from django.urls import reverse
 
 from peerpath.core.roles import Role
+from peerpath.matching.features import build_inputs
 from peerpath.matching.models import Profile
 from peerpath.matching.services import rounds as services
 from peerpath.programs.models import Program
-from tests.factories import ConsentFactory, member
-from tests.matching.people import add_mentee, add_mentor
+from tests.factories import ConsentFactory, ParticipantFactory, member
+from tests.matching.people import add_mentee, add_mentor, profile_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +56,10 @@ def test_peer_tutoring_matches_per_subject_with_tutors_strong_in_it(program, coh
     round = services.start_round(cohort=cohort, actor=alice)
 
     assert proposed(round) == [("kim", "alg", "Algebra"), ("kim", "bio", "Biology")]
-    services.decide(
+    services.set_proposal_decision(
         round=round,
         proposal_ids=round.proposals.values_list("pk", flat=True),
-        decision="accepted",
+        action="accepted",
         actor=alice,
     )
     services.publish_round(round=round, actor=alice)
@@ -135,3 +137,53 @@ def test_every_goal_runs_as_a_round(program, cohort, alice, lincoln, mode):
         assert (
             pairs["ria"] == "ann"
         )  # ria and ann rank each other first: any other result has a blocking pair
+
+
+def test_cross_age_a_person_who_is_mentor_and_mentee_is_never_their_own_mentor(
+    program, cohort, alice, lincoln
+):
+    program.model = Program.Model.CROSS_AGE
+    program.save()
+    # Grade rule off: nothing but the self rule stands between uma the mentee and uma the mentor.
+    settings = services.settings_for(program)
+    settings.grade_gap_on = False
+    settings.save()
+    uma = add_mentor(cohort, lincoln, "uma", grade=10, interests=["chess"])
+    add_mentor(cohort, lincoln, "vic", grade=12, interests=["soccer"])
+    as_mentee = ParticipantFactory(cohort=cohort, user=uma, role="mentee")
+    Profile.objects.create(participant=as_mentee, **profile_fields(interests=["chess"]))
+
+    inputs = build_inputs(cohort, services.snapshot(settings))
+    round = services.start_round(cohort=cohort, actor=alice)
+
+    assert (str(uma.pk), str(uma.pk)) in inputs.constraints.forbidden
+    assert proposed(round) == [("uma", "vic", "")]
+    options = services.swap_options(round.proposals.get(mentee=uma))
+    assert uma.pk not in {o.mentor_id for o in options}
+
+
+def test_a_tutoring_round_with_no_subjects_says_why_it_is_0_of_0(client, program, cohort, alice, lincoln):
+    program.model = Program.Model.PEER_TUTORING
+    program.save()
+    add_mentor(cohort, lincoln, "tut")  # no subject marked strong
+    add_mentee(cohort, lincoln, "kim")  # no subject marked hard
+
+    round = services.start_round(cohort=cohort, actor=alice)
+    client.force_login(alice)
+    html = client.get(reverse("match_round_detail", args=[round.pk])).content.decode()
+
+    assert round.mentee_count == 0
+    assert "0 / 0" in html
+    assert "No mentee needs a subject" in html
+    assert "the cohort&#x27;s mentee has none" in html
+    assert "No tutor offers a subject" in html
+
+
+def test_a_round_with_nobody_waiting_says_so(client, program, cohort, alice, lincoln):
+    add_mentor(cohort, lincoln, "ann")
+
+    round = services.start_round(cohort=cohort, actor=alice)
+    client.force_login(alice)
+    html = client.get(reverse("match_round_detail", args=[round.pk])).content.decode()
+
+    assert "No mentee was waiting for a match when this round ran" in html

@@ -96,8 +96,13 @@ def test_a_round_of_400_mentors_and_600_mentees(
             response = client.get(url)
         timings.append(time.perf_counter() - started)
     assert response.context["review"].matched == matched
+    started = time.perf_counter()
+    blockers = client.get(reverse("match_round_blockers", args=[round.pk]), headers={"HX-Request": "true"})
+    blockers_seconds = time.perf_counter() - started
+    assert blockers.context["blockers"].unmatched == MENTEES - matched
     print(
         f"\nround of {MENTORS} mentors x {MENTEES} mentees: run {run_seconds:.2f} s "
         f"({round.feasible_pairs} feasible pairs, {matched} matched); "
-        f"review page median {statistics.median(timings) * 1000:.0f} ms"
+        f"review page median {statistics.median(timings) * 1000:.0f} ms; "
+        f"blockers fragment {blockers_seconds * 1000:.0f} ms"
     )

@@ -36,6 +36,7 @@ def round_pages(program, round, proposal):
         reverse("match_round_compare", args=[program.pk]) + f"?a={round.pk}&b={round.pk}",
         reverse("match_round_detail", args=[round.pk]),
         reverse("match_round_progress", args=[round.pk]),
+        reverse("match_round_blockers", args=[round.pk]),
         reverse("match_round_publish", args=[round.pk]),
         reverse("match_proposal_swap", args=[proposal.pk]),
     ]
@@ -108,7 +109,8 @@ def test_coordinator_runs_a_round_from_the_page_and_sees_reasons(client, alice, 
     assert "both speak Spanish" in html
     assert "too few shared free periods" in html
     assert "2 / 3" in html  # mentees matched
-    assert response.context["review"].lowest == min(p.score for p in round.proposals.exclude(mentor=None))
+    fits = [p.fit for p in response.context["page"] if p.mentor_id]
+    assert response.context["review"].lowest == min(fits)
 
 
 def test_review_shows_distribution_coverage_and_load(client, alice, round, pool):
@@ -162,9 +164,11 @@ def test_swap_page_shows_the_cost_and_moves_the_mentee(client, alice, round, poo
 
     page = client.get(reverse("match_proposal_swap", args=[sam.pk]))
     option = next(o for o in page.context["options"] if o.mentor_id == pool["ann"].pk)
-    assert f"<td>{'+' if option.delta > 0 else ''}{option.delta}</td>" in page.content.decode()
+    html = page.content.decode()
+    assert f"{'+' if option.delta > 0 else ''}{option.delta}</td>" in html
+    assert f'value="{option.value}"' in html
 
-    client.post(reverse("match_proposal_swap", args=[sam.pk]), {"mentor": pool["ann"].pk})
+    client.post(reverse("match_proposal_swap", args=[sam.pk]), {"option": option.value})
     sam.refresh_from_db()
     assert sam.mentor == pool["ann"]
 
@@ -195,7 +199,7 @@ def test_lock_exclude_and_rerun_from_the_page(client, alice, round, pool):
 
 
 def test_compare_lists_the_mentees_whose_mentor_changed(client, alice, round, pool):
-    services.exclude_person(round=round, user_id=pool["ann"].pk, actor=alice)
+    services.set_proposal_decision(round=round, action="exclude", person_id=pool["ann"].pk, actor=alice)
     second = services.start_round(cohort=round.cohort, actor=alice, previous=round)
     client.force_login(alice)
     response = client.get(
@@ -212,8 +216,8 @@ def test_compare_lists_the_mentees_whose_mentor_changed(client, alice, round, po
 
 
 def test_a_published_round_cannot_be_changed(client, alice, round, pool):
-    services.decide(
-        round=round, proposal_ids=[p.pk for p in round.proposals.all()], decision="accepted", actor=alice
+    services.set_proposal_decision(
+        round=round, proposal_ids=[p.pk for p in round.proposals.all()], action="accepted", actor=alice
     )
     services.publish_round(round=round, actor=alice)
     sam = round.proposals.get(mentee=pool["sam"])
@@ -257,3 +261,139 @@ def test_a_large_cohort_runs_in_the_background_with_progress(
     assert response["HX-Redirect"] == reverse("match_round_detail", args=[round.pk])
     round.refresh_from_db()
     assert (round.status, round.progress) == ("draft", 1.0)
+
+
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_round_list_runs_the_same_queries_for_one_or_three_rounds(
+    client, alice, program, cohort, rounds, django_assert_num_queries
+):
+    for _n in range(rounds):
+        services.create_round(cohort=cohort, actor=alice)
+    services.settings_for(program)
+    client.force_login(alice)
+    with django_assert_num_queries(ROUND_LIST_QUERIES):
+        response = client.get(reverse("match_rounds", args=[program.pk]))
+    assert len(response.context["rounds"]) == rounds
+
+
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_compare_page_runs_the_same_queries_for_one_or_three_rounds(
+    client, alice, program, cohort, pool, rounds, django_assert_num_queries
+):
+    for _n in range(rounds):
+        services.start_round(cohort=cohort, actor=alice)
+    client.force_login(alice)
+    with django_assert_num_queries(COMPARE_QUERIES):
+        response = client.get(reverse("match_round_compare", args=[program.pk]))
+    assert len(response.context["rounds"]) == rounds
+
+
+ROUND_LIST_QUERIES = 10  # session, user, program, cohorts, rounds, settings, layout
+COMPARE_QUERIES = 8
+
+
+def test_scores_read_as_fit_out_of_100_with_the_breakdown_in_fit_points(client, alice, round, pool):
+    ria = round.proposals.get(mentee=pool["ria"])
+    weights = round.config["weights"]
+    base = sum(v for k, v in weights.items() if k not in ("request", "priority"))
+    expected = round_half(100 * ria.score / (1000 * base))
+    client.force_login(alice)
+
+    response = client.get(reverse("match_round_detail", args=[round.pk]))
+
+    shown = next(p for p in response.context["page"] if p.pk == ria.pk)
+    assert shown.fit == expected
+    assert 0 < shown.fit <= 100
+    html = response.content.decode()
+    assert f'<span class="fit">{shown.fit}</span>' in html
+    assert "Fit says how well a pair matches" in html
+    assert str(round.total) not in html  # the engine's integer total is not shown
+    points = [int(text.lstrip("+")) for _label, text, _p in shown.breakdown_rows]
+    assert abs(sum(points) - shown.fit) <= len(points)  # fit points add up to the fit (rounding)
+    assert response.context["review"].lowest <= response.context["review"].highest <= 100
+
+
+def round_half(value):
+    return int(value + 0.5)
+
+
+def test_fit_leaves_out_bonuses_and_stays_within_0_and_100():
+    from peerpath.matching.reasons import fit
+
+    weights = {"interests": 1.0, "goals": 1.0, "request": 2.0, "priority": 1.0}
+    assert fit(2000, {}, weights) == 100
+    assert fit(1000, {}, weights) == 50
+    assert fit(3000, {"contributions": {"interests": 1000, "request": 2000}}, weights) == 50
+    assert fit(0, {}, weights) == 0
+    assert fit(500, {}, {"interests": 0.0, "request": 2.0}) == 0  # no scale: no fit
+
+
+def test_a_round_where_every_score_is_0_draws_ten_readable_ranges():
+    from peerpath.matching.queries.rounds import _distribution
+
+    bins = _distribution([0, 0, 0])
+
+    assert bins[0] == ("0–9", 3)
+    assert bins[-1] == ("90–100", 0)
+    assert len(bins) == 10
+    assert _distribution([100, 55])[5:] == [
+        ("50–59", 1),
+        ("60–69", 0),
+        ("70–79", 0),
+        ("80–89", 0),
+        ("90–100", 1),
+    ]
+
+
+def test_a_mentor_not_cleared_to_be_matched_is_not_counted_in_the_load(client, alice, cohort, lincoln, pool):
+    from peerpath.recruitment.models import BackgroundCheck
+
+    cy = add_mentor(cohort, lincoln, "cy")
+    BackgroundCheck.objects.filter(person=cy).delete()  # not screened: the gate keeps cy out
+    round = services.start_round(cohort=cohort, actor=alice)
+    client.force_login(alice)
+
+    response = client.get(reverse("match_round_detail", args=[round.pk]))
+
+    review = response.context["review"]
+    assert {row["user"].username for row in review.mentor_load} == {"ann", "ben"}
+    assert [user.username for user in review.not_ready_mentors] == ["cy"]
+    assert "Not counted: 1 mentor is not cleared to be matched yet" in response.content.decode()
+
+
+def test_every_blocker_shows_at_once_with_the_rule_to_relax_and_its_effect(client, alice, cohort, lincoln):
+    add_mentor(cohort, lincoln, "ann", languages=["English"])
+    # zoe: no shared free period and no shared language with ann; uma: only no shared language.
+    add_mentee(cohort, lincoln, "zoe", availability=["fri-after"], languages=["French"])
+    add_mentee(cohort, lincoln, "uma", languages=["French"])
+    round = services.start_round(cohort=cohort, actor=alice)
+    client.force_login(alice)
+
+    page = client.get(reverse("match_round_detail", args=[round.pk])).content.decode()
+    assert 'hx-get="{}"'.format(reverse("match_round_blockers", args=[round.pk])) in page
+    response = client.get(reverse("match_round_blockers", args=[round.pk]), headers={"HX-Request": "true"})
+
+    found = response.context["blockers"]
+    assert (found.unmatched, found.no_mentor_fits, found.capacity) == (2, 2, 0)
+    rules = {b.code: (b.mentees, b.would_fit) for b in found.rules}
+    assert rules == {"shared_language": (2, 1), "shared_slots": (1, 0)}  # only uma is freed by one rule
+    html = response.content.decode()
+    assert "What keeps the others from a mentor" in html
+    assert "A shared language" in html
+    assert "Shared free periods" in html
+    assert "1 of the 2 mentees no mentor fits would have one" in html
+    assert MatchRound.objects.get(pk=round.pk).config == round.config  # reading changed nothing
+
+
+def test_a_full_mentor_shows_as_a_capacity_blocker(client, alice, cohort, lincoln):
+    add_mentor(cohort, lincoln, "ann")
+    add_mentee(cohort, lincoln, "ria")
+    add_mentee(cohort, lincoln, "sam")
+    round = services.start_round(cohort=cohort, actor=alice)
+    client.force_login(alice)
+
+    response = client.get(reverse("match_round_blockers", args=[round.pk]))
+    found = response.context["blockers"]
+    assert "<h1>What keeps the others from a mentor</h1>" in response.content.decode()  # a page without JS
+
+    assert (found.unmatched, found.no_mentor_fits, found.capacity, found.rules) == (1, 0, 1, [])

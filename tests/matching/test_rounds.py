@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from peerpath.matching.models import MatchRound, Preference, Proposal
-from peerpath.matching.reasons import reasons
+from peerpath.matching.reasons import fit, reasons
 from peerpath.matching.services import rounds as services
 from peerpath.mentorships.models import Match
 from peerpath.mentorships.services import set_match_status
@@ -57,8 +57,8 @@ def test_an_unpublished_round_changes_nothing_and_publishing_creates_proposed_ma
     assert Match.objects.count() == 0
     ria = round.proposals.get(mentee=pool["ria"])
     sam = round.proposals.get(mentee=pool["sam"])
-    services.decide(round=round, proposal_ids=[ria.pk], decision="accepted", actor=alice)
-    services.decide(round=round, proposal_ids=[sam.pk], decision="rejected", actor=alice)
+    services.set_proposal_decision(round=round, proposal_ids=[ria.pk], action="accepted", actor=alice)
+    services.set_proposal_decision(round=round, proposal_ids=[sam.pk], action="rejected", actor=alice)
 
     with django_capture_on_commit_callbacks(execute=True):
         published = services.publish_round(round=round, actor=alice)
@@ -71,7 +71,7 @@ def test_an_unpublished_round_changes_nothing_and_publishing_creates_proposed_ma
     assert round.proposals.get(pk=ria.pk).match == match
     assert sorted(m.to[0] for m in mail.outbox) == sorted([pool["ann"].email, pool["ria"].email])
     with pytest.raises(services.MatchingError):
-        services.decide(round=round, proposal_ids=[sam.pk], decision="accepted", actor=alice)
+        services.set_proposal_decision(round=round, proposal_ids=[sam.pk], action="accepted", actor=alice)
 
 
 def test_publishing_needs_an_accepted_proposal(cohort, alice, pool):
@@ -85,14 +85,18 @@ def test_swap_shows_the_cost_and_moves_the_mentee(cohort, alice, pool):
     round = services.start_round(cohort=cohort, actor=alice)
     sam = round.proposals.get(mentee=pool["sam"])
     ria = round.proposals.get(mentee=pool["ria"])
-    services.decide(round=round, proposal_ids=[ria.pk], decision="rejected", actor=alice)  # frees ann
+    services.set_proposal_decision(
+        round=round, proposal_ids=[ria.pk], action="rejected", actor=alice
+    )  # frees ann
 
     options = services.swap_options(sam)
     ann = next(o for o in options if o.mentor_id == pool["ann"].pk)
-    assert ann.delta == ann.score - sam.score
+    assert ann.delta == ann.fit - fit(sam.score, sam.contributions, round.config["weights"])
     assert ann.places_left == 1
 
-    services.swap(proposal=sam, mentor_id=pool["ann"].pk, actor=alice)
+    services.set_proposal_decision(
+        round=round, action="move", proposal_ids=[sam.pk], mentor_id=pool["ann"].pk, actor=alice
+    )
     sam.refresh_from_db()
     assert (sam.mentor, sam.score) == (pool["ann"], ann.score)
 
@@ -101,7 +105,9 @@ def test_swap_to_a_full_mentor_is_refused(cohort, alice, pool):
     round = services.start_round(cohort=cohort, actor=alice)
     sam = round.proposals.get(mentee=pool["sam"])
     with pytest.raises(services.MatchingError, match="no place left"):
-        services.swap(proposal=sam, mentor_id=pool["ann"].pk, actor=alice)
+        services.set_proposal_decision(
+            round=round, action="move", proposal_ids=[sam.pk], mentor_id=pool["ann"].pk, actor=alice
+        )
     sam.refresh_from_db()
     assert sam.mentor == pool["ben"]
 
@@ -109,8 +115,8 @@ def test_swap_to_a_full_mentor_is_refused(cohort, alice, pool):
 def test_locks_and_exclusions_carry_into_a_rerun(cohort, alice, pool):
     round = services.start_round(cohort=cohort, actor=alice)
     sam = round.proposals.get(mentee=pool["sam"])
-    services.set_locked(proposal=sam, locked=True, actor=alice)
-    services.exclude_person(round=round, user_id=pool["ria"].pk, actor=alice)
+    services.set_proposal_decision(round=round, action="lock", proposal_ids=[sam.pk], actor=alice)
+    services.set_proposal_decision(round=round, action="exclude", person_id=pool["ria"].pk, actor=alice)
 
     second = services.start_round(cohort=cohort, actor=alice, previous=round)
 

@@ -151,9 +151,12 @@ def test_preview_renders_counts_and_reasons_and_stores_nothing(client, alice, pr
     client.force_login(alice)
     client.get(urls(program)[0])
     profiles = Profile.objects.count()
+    data = settings_data(
+        program, weight_interests="5"
+    )  # saves the program's settings, as a first round would
     before = snapshot()
 
-    response = client.post(urls(program)[1], settings_data(program, weight_interests="5"))
+    response = client.post(urls(program)[1], data)
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -246,3 +249,25 @@ def test_slider_values_are_not_localized(client, alice, program):
     )
     assert 'value="0,25"' not in html  # a comma would not be a number to the browser
     assert 'step="0,25"' not in html
+
+
+def test_reading_pages_create_no_settings_row_and_the_first_save_does(client, alice, program):
+    from peerpath.programs.models import Program
+
+    Program.objects.filter(pk=program.pk).update(model=Program.Model.CROSS_AGE, min_grade_gap=3)
+    client.force_login(alice)
+
+    settings_page = client.get(urls(program)[0])
+    assert client.get(reverse("match_rounds", args=[program.pk])).status_code == 200
+
+    assert settings_page.status_code == 200
+    assert not MatchSettings.objects.exists()
+    shown = settings_page.context["form"].initial
+    assert (shown["grade_gap_on"], shown["min_grade_gap"]) == (True, 3)  # the model's defaults, unsaved
+
+    data = {**shown, "weight_interests": "4"}
+    client.post(urls(program)[0], {name: value for name, value in data.items() if value is not False})
+
+    saved = MatchSettings.objects.get(program=program)
+    assert saved.weight_interests == 4.0
+    assert AuditEntry.objects.filter(action="matching.settings_changed").count() == 1

@@ -64,3 +64,23 @@ def test_the_mentee_and_a_student_get_404(client, bob, program, match):
         assert client.get(reverse("match_list", args=[program.pk])).status_code == 404
         assert client.post(reverse("match_return_to_pool", args=[match.pk])).status_code == 404
     assert Match.objects.get(pk=match.pk).status == "active"
+
+
+@pytest.mark.parametrize("matches", [1, 3])
+def test_match_list_runs_the_same_queries_for_one_or_three_matches(
+    client, alice, program, cohort, lincoln, matches, django_assert_num_queries
+):
+    for n in range(matches):
+        Match.objects.create(
+            cohort=cohort,
+            mentor=add_mentor(cohort, lincoln, f"mentor{n}"),
+            mentee=add_mentee(cohort, lincoln, f"mentee{n}"),
+            status=Match.Status.ACTIVE,
+        )
+    client.force_login(alice)
+    with django_assert_num_queries(MATCH_LIST_QUERIES):
+        response = client.get(reverse("match_list", args=[program.pk]) + "?status=active")
+    assert len(response.context["page"]) == matches
+
+
+MATCH_LIST_QUERIES = 9  # session, user, program, count, the page of matches, layout

@@ -1,5 +1,6 @@
 import pytest
 import time_machine
+from django.core import mail
 from django.utils import timezone
 
 from peerpath.core.models import AuditEntry
@@ -67,3 +68,47 @@ def test_set_match_status_illegal_move_raises_with_message_and_changes_nothing(p
     assert str(refusal.value) == "A match that is proposed cannot become paused."
     assert Match.objects.get(pk=proposed.pk).status == Match.Status.PROPOSED
     assert not AuditEntry.objects.filter(action="match.status_changed").exists()
+
+
+LEGAL = {
+    (Match.Status.PROPOSED, Match.Status.ACTIVE),
+    (Match.Status.PROPOSED, Match.Status.CLOSED),
+    (Match.Status.ACTIVE, Match.Status.PAUSED),
+    (Match.Status.ACTIVE, Match.Status.CLOSED),
+    (Match.Status.PAUSED, Match.Status.ACTIVE),
+    (Match.Status.PAUSED, Match.Status.CLOSED),
+}
+EVERY = [(old, new) for old in Match.Status for new in Match.Status]
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(LEGAL))
+def test_set_match_status_every_legal_transition_and_its_second_effects(
+    proposed, alice, lincoln, old, new, django_capture_on_commit_callbacks
+):
+    Match.objects.filter(pk=proposed.pk).update(status=old)
+    proposed.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        set_match_status(match=proposed, status=new, actor=alice, reason="why")
+
+    saved = Match.objects.get(pk=proposed.pk)
+    assert saved.status == new
+    assert (saved.started_at is not None) == (new == Match.Status.ACTIVE)
+    assert (saved.closed_at is not None) == (new == Match.Status.CLOSED)
+    entry = AuditEntry.objects.get(action="match.status_changed")
+    assert (entry.actor, entry.organization_id) == (alice, lincoln.pk)
+    assert entry.detail == {"from": old, "to": new, "reason": "why"}
+    assert callbacks == []  # a status change queues no e-mail (only a new proposal does)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(set(EVERY) - LEGAL))
+def test_set_match_status_every_illegal_transition_changes_nothing(proposed, alice, old, new):
+    Match.objects.filter(pk=proposed.pk).update(status=old)
+    proposed.refresh_from_db()
+
+    with pytest.raises(IllegalMatchTransition, match="cannot become"):
+        set_match_status(match=proposed, status=new, actor=alice)
+
+    assert Match.objects.get(pk=proposed.pk).status == old
+    assert not AuditEntry.objects.exists()

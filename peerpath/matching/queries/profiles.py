@@ -6,7 +6,7 @@ from collections import Counter
 from django.db.models import QuerySet
 
 from peerpath.accounts.models import Membership, Organization, User
-from peerpath.matching.features import OPEN_STATUSES, ensure_profiles
+from peerpath.matching.features import OPEN_STATUSES, profiles_for
 from peerpath.matching.models import InterestTag, Preference, Profile
 from peerpath.mentorships.models import Match
 from peerpath.programs.models import Cohort, Participant, ParticipantRole
@@ -17,8 +17,9 @@ def participants_with_program() -> QuerySet[Participant]:
 
 
 def profile_of(participant: Participant) -> Profile:
-    """The participant's profile, created from their application on first use."""
-    profile = ensure_profiles([participant])[participant.pk]
+    """The participant's profile; if they have none yet, an unsaved one (`pk` None) read from their
+    application, which `save_profile` stores on the first save. Never writes."""
+    profile = profiles_for([participant])[participant.pk]
     profile.participant = participant  # already loaded with its cohort and program
     return profile
 

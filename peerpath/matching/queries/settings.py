@@ -22,7 +22,7 @@ class PreviewPair:
     mentee: User
     mentor: User
     subject: str
-    score: int
+    score: int  # fit, 0-100 (reasons.fit)
     reasons: list[str]
 
 
@@ -32,8 +32,8 @@ class Preview:
     pool: int = 0  # mentees (in peer tutoring: mentee and subject) waiting for a match
     mentors: int = 0
     matched: int = 0
-    average: float | None = None
-    lowest: int | None = None
+    average: float | None = None  # fit
+    lowest: int | None = None  # fit
     pairs: list[PreviewPair] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str = ""
@@ -41,6 +41,13 @@ class Preview:
     @property
     def unmatched(self) -> int:
         return self.pool - self.matched
+
+
+def settings_of(program: Program) -> MatchSettings:
+    """The program's settings, or unsaved defaults suited to its model (`pk` None). Never writes: the
+    first save (`services.settings.save_settings`) or the first round (`services.rounds.settings_for`)
+    stores them."""
+    return MatchSettings.objects.filter(program=program).first() or MatchSettings.default_for(program)
 
 
 def preview_settings(program: Program, data: dict[str, Any]) -> Preview:
@@ -53,7 +60,7 @@ def preview_settings(program: Program, data: dict[str, Any]) -> Preview:
         try:
             return _run(cohort, config)
         finally:
-            # build_inputs creates missing profiles from applications; a preview must leave no trace.
+            # build_inputs only reads, but a preview must leave no trace whatever it calls.
             transaction.set_rollback(True)
 
 
@@ -72,7 +79,11 @@ def _run(cohort: Cohort, config: dict[str, Any]) -> Preview:
         )
     except ValueError as exc:
         return Preview(cohort=cohort, error=str(exc))
-    scores = [a.score for a in result.assignments]
+    weights = config.get("weights", {})
+    details = {
+        a.mentee_id: services.breakdown_details(a.breakdown, inputs.vocabulary) for a in result.assignments
+    }
+    scores = [reasons.fit(a.score, details[a.mentee_id], weights) for a in result.assignments]
     best = sorted(result.assignments, key=lambda a: (-a.score, a.mentee_id))[:PREVIEW_PAIRS]
     pairs = []
     for a in best:
@@ -82,8 +93,8 @@ def _run(cohort: Cohort, config: dict[str, Any]) -> Preview:
                 mentee=inputs.people[mentee_id].participant.user,
                 mentor=inputs.people[int(a.mentor_id)].participant.user,
                 subject=subject,
-                score=a.score,
-                reasons=reasons.reasons(services.breakdown_details(a.breakdown, inputs.vocabulary)),
+                score=reasons.fit(a.score, details[a.mentee_id], weights),
+                reasons=reasons.reasons(details[a.mentee_id]),
             )
         )
     return Preview(

@@ -8,6 +8,7 @@ from peerpath.accounts.models import User
 from peerpath.engine.scoring import explain_pairs, score_pairs
 from peerpath.matching import reasons
 from peerpath.matching.features import build_inputs, parse_mentee_key
+from peerpath.matching.queries.settings import settings_of
 from peerpath.matching.services import rounds as services
 from peerpath.programs.models import Participant
 
@@ -31,7 +32,7 @@ def suggested_mentors(participant: Participant, limit: int = SUGGESTIONS) -> Sug
     """The top `limit` mentors for this mentee, ranked by fit alone: requests are left out of the
     ranking, so asking for a mentor does not reorder the list."""
     cohort = participant.cohort
-    inputs = build_inputs(cohort, services.snapshot(services.settings_for(cohort.program)))
+    inputs = build_inputs(cohort, services.snapshot(settings_of(cohort.program)))
     rows = {i for i, key in enumerate(inputs.mentees.ids) if parse_mentee_key(key)[0] == participant.user_id}
     if not rows or not len(inputs.mentors):
         return Suggestions(in_pool=bool(rows))

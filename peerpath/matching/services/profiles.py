@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from peerpath.accounts.models import Organization
 from peerpath.core.audit import record_audit
+from peerpath.matching.features import profiles_for
 from peerpath.matching.models import InterestTag, Preference, Profile
 from peerpath.programs.models import Cohort, Participant, ParticipantRole
 
@@ -40,6 +41,23 @@ def _organization_id(cohort: Cohort) -> int:
 # Profiles ---------------------------------------------------------------------------------------------
 
 
+def ensure_profiles(participants: Sequence[Participant]) -> dict[int, Profile]:
+    """Every participant's profile (participant id -> profile), saving the defaults built from their
+    application for those who have no row yet (`features.profiles_for` builds them without saving).
+    Three queries whatever the number of people; safe when two calls race (existing rows win)."""
+    profiles = profiles_for(participants)
+    missing = [profile for profile in profiles.values() if profile.pk is None]
+    if missing:
+        Profile.objects.bulk_create(missing, ignore_conflicts=True)
+        if any(profile.pk is None for profile in missing):  # conflicts, or backends that return no ids
+            saved = {
+                p.participant_id: p
+                for p in Profile.objects.filter(participant_id__in=[m.participant_id for m in missing])
+            }
+            profiles.update(saved)
+    return profiles
+
+
 def save_profile(
     *, profile: Profile, data: dict[str, Any], actor: Any, request: HttpRequest | None = None
 ) -> list[str]:
@@ -48,6 +66,8 @@ def save_profile(
     Without the background opt-in, the background answers are not kept: withdrawing the opt-in erases them.
     """
     data = dict(data)
+    if profile.pk is None:  # a participant's first save: the default read from the application
+        profile = ensure_profiles([profile.participant])[profile.participant_id]
     if not data.get("background_opt_in", profile.background_opt_in):
         data["background"] = []
     changed = [name for name in PROFILE_FIELDS if name in data and getattr(profile, name) != data[name]]

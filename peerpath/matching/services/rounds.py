@@ -7,7 +7,7 @@ compare and throw away rounds freely.
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -22,11 +22,12 @@ from peerpath.engine.inputs import SCORE_SCALE, Vocabulary
 from peerpath.engine.scoring import Breakdown, explain_pairs, score_pairs
 from peerpath.engine.solve import EngineResult, Unmatched
 from peerpath.engine.solve import match as engine_match
-from peerpath.matching.features import Inputs, Person, build_inputs, parse_mentee_key
+from peerpath.matching.features import Inputs, Person, build_inputs, mentee_key, parse_mentee_key
 from peerpath.matching.models import MatchRound, MatchSettings, Proposal
-from peerpath.matching.reasons import reasons
+from peerpath.matching.reasons import fit, reasons
+from peerpath.matching.services.profiles import ensure_profiles
 from peerpath.mentorships.services import propose_match
-from peerpath.programs.models import Cohort, Program
+from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
 
 Status = MatchRound.Status
 ROUND_TRANSITIONS: dict[str, set[str]] = {
@@ -44,16 +45,16 @@ class MatchingError(Exception):
 
 
 def settings_for(program: Program) -> MatchSettings:
-    """The program's settings, created with defaults suited to its model on first use."""
+    """The program's settings, saved with defaults suited to its model on first use (a write: pages that
+    only read use `queries.settings.settings_of`, which does not save)."""
     found = MatchSettings.objects.filter(program=program).first()
     if found:
         return found
-    defaults: dict[str, Any] = {}
-    if program.model == Program.Model.CROSS_AGE:
-        defaults.update(grade_gap_on=True, min_grade_gap=program.min_grade_gap or 2)
-    if program.model == Program.Model.PEER_TUTORING:
-        defaults.update(weight_subjects=2.0, weight_interests=0.5)
-    settings, _created = MatchSettings.objects.get_or_create(program=program, defaults=defaults)
+    default = MatchSettings.default_for(program)
+    fields = {f.attname: getattr(default, f.attname) for f in MatchSettings._meta.concrete_fields}
+    for name in ("id", "program_id", "created", "updated"):
+        fields.pop(name, None)
+    settings, _created = MatchSettings.objects.get_or_create(program=program, defaults=fields)
     return settings
 
 
@@ -132,6 +133,10 @@ def run_round(round_id: int, progress: Callable[[float], None] | None = None) ->
     round = MatchRound.objects.select_related("cohort__program").get(pk=round_id)
     set_round_status(round=round, status=Status.RUNNING, started_at=timezone.now(), progress=0.05)
     try:
+        # The round stores what it read: participants without a profile row get theirs saved now.
+        ensure_profiles(
+            list(Participant.objects.filter(cohort=round.cohort, status=Participant.Status.ENROLLED))
+        )
         inputs = build_inputs(round.cohort, round.config)
         _save_progress(round, 0.2)
         result = _match(inputs, round.config.get("mode", "max_total"), round, progress)
@@ -148,6 +153,8 @@ def run_round(round_id: int, progress: Callable[[float], None] | None = None) ->
                 mentor_count=len(inputs.mentors),
                 feasible_pairs=result.feasible_pairs,
                 warnings=[*inputs.warnings, *result.warnings],
+                # What the gate said at run time: the review counts only ready mentors in the load.
+                config={**round.config, "not_ready_mentors": _not_ready_mentors(inputs)},
             )
     except Exception as exc:  # a failed run must show as failed, never stay "running" for ever
         round.refresh_from_db()
@@ -160,6 +167,17 @@ def run_round(round_id: int, progress: Callable[[float], None] | None = None) ->
         if not isinstance(exc, (MatchingError, ValueError)):
             raise
     return round
+
+
+def _not_ready_mentors(inputs: Inputs) -> list[int]:
+    """The mentors the gate keeps out of this run (when the round requires people cleared to match)."""
+    if not inputs.constraints.require_matchable:
+        return []
+    return sorted(
+        user_id
+        for user_id, person in inputs.people.items()
+        if person.participant.role == ParticipantRole.MENTOR and not person.matchable
+    )
 
 
 def _save_progress(round: MatchRound, value: float) -> None:
@@ -281,48 +299,205 @@ def _editable(round: MatchRound) -> None:
         raise MatchingError(_("Only a round that is ready for review can be changed."))
 
 
-def decide(*, round: MatchRound, proposal_ids: Iterable[int], decision: str, actor: Any) -> int:
-    """Accept or reject proposals (unmatched lines are skipped). Returns how many changed."""
-    _editable(round)
-    if decision not in Proposal.Decision.values:
+class ProposalAction:
+    """What a coordinator can do to a round's proposals: each one through `set_proposal_decision`."""
+
+    ACCEPT = Proposal.Decision.ACCEPTED.value
+    REJECT = Proposal.Decision.REJECTED.value
+    RESET = Proposal.Decision.PENDING.value
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    EXCLUDE = "exclude"
+    MOVE = "move"  # to a mentor with a place left (or, for an unmatched mentee, a first mentor)
+    EXCHANGE = "exchange"  # two mentees trade mentors
+    BUMP = "bump"  # to a full mentor, whose mentee goes back to "not matched"
+
+    DECISIONS = frozenset({ACCEPT, REJECT, RESET})
+    CHANGES = frozenset({MOVE, EXCHANGE, BUMP})
+    ALL = frozenset({*DECISIONS, LOCK, UNLOCK, EXCLUDE, *CHANGES})
+
+
+def set_proposal_decision(
+    *,
+    round: MatchRound,
+    action: str,
+    actor: Any,
+    proposal_ids: Iterable[int] = (),
+    person_id: int | None = None,
+    mentor_id: int | None = None,
+    request: HttpRequest | None = None,
+) -> int:
+    """The one place a round's proposals change in review: decide (accept, reject, back to review), lock or
+    unlock a pair, exclude a person from re-runs, or change a mentee's mentor: move (`proposal_ids=[p]`,
+    `mentor_id`), exchange two mentees' mentors (`proposal_ids=[p, other]`) or bump the other's mentee
+    (`proposal_ids=[p, other]`: p takes other's mentor, other goes back to "not matched"). Every change
+    writes one audit row (`match_round.<action>`). Returns how many proposals changed.
+
+    Only a round in review (draft) changes; the round row is locked while it does, so a decision cannot
+    slip in after a concurrent publish. A published round is final.
+    """
+    if action not in ProposalAction.ALL:
         raise MatchingError(_("Unknown decision."))
-    changed = (
-        round.proposals.filter(pk__in=list(proposal_ids), mentor__isnull=False)
-        .exclude(decision=decision)
-        .update(decision=decision)
-    )
-    if changed:
-        record_audit(
-            action="match_round.decided",
-            actor=actor,
-            target=round,
-            organization_id=round.cohort.program.organization_id,
-            detail={"decision": decision, "count": changed},
-        )
+    ids = [int(pk) for pk in proposal_ids]
+    with transaction.atomic():
+        current = MatchRound.objects.select_for_update().only("status").get(pk=round.pk)
+        _editable(current)
+        if action in ProposalAction.DECISIONS:
+            changed, detail = _decide(round, ids, action)
+        elif action in (ProposalAction.LOCK, ProposalAction.UNLOCK):
+            changed, detail = _lock(round, ids, action == ProposalAction.LOCK)
+        elif action == ProposalAction.EXCLUDE:
+            if person_id is None:
+                raise MatchingError(_("Choose a person to leave out."))
+            changed, detail = _exclude(round, int(person_id))
+        else:
+            changed, detail = _change_mentor(round, action, ids, mentor_id)
+        if changed or action == ProposalAction.EXCLUDE or action in ProposalAction.CHANGES:
+            record_audit(
+                action=f"match_round.{_AUDIT_NAMES[action]}",
+                actor=actor,
+                target=round,
+                organization_id=round.cohort.program.organization_id,
+                detail={**detail, "count": changed},
+                request=request,
+            )
     return changed
 
 
-def set_locked(*, proposal: Proposal, locked: bool, actor: Any) -> Proposal:
-    _editable(proposal.round)
-    if proposal.is_unmatched:
+_AUDIT_NAMES = {
+    ProposalAction.ACCEPT: "decided",
+    ProposalAction.REJECT: "decided",
+    ProposalAction.RESET: "decided",
+    ProposalAction.LOCK: "locked",
+    ProposalAction.UNLOCK: "unlocked",
+    ProposalAction.EXCLUDE: "excluded",
+    ProposalAction.MOVE: "swapped",
+    ProposalAction.EXCHANGE: "exchanged",
+    ProposalAction.BUMP: "bumped",
+}
+
+
+def _decide(round: MatchRound, ids: list[int], decision: str) -> tuple[int, dict[str, Any]]:
+    """Unmatched lines are skipped: there is no pair to decide on."""
+    rows = round.proposals.filter(pk__in=ids, mentor__isnull=False).exclude(decision=decision)
+    changed_ids = sorted(rows.values_list("pk", flat=True))
+    changed = round.proposals.filter(pk__in=changed_ids).update(decision=decision)
+    return changed, {"decision": decision, "proposals": changed_ids}
+
+
+def _lock(round: MatchRound, ids: list[int], locked: bool) -> tuple[int, dict[str, Any]]:
+    rows = round.proposals.filter(pk__in=ids)
+    if not ids or rows.filter(mentor__isnull=True).exists() or rows.count() != len(set(ids)):
         raise MatchingError(_("Only a proposed pair can be locked."))
-    proposal.locked = locked
-    proposal.save(update_fields=["locked"])
+    changed_ids = sorted(rows.exclude(locked=locked).values_list("pk", flat=True))
+    changed = round.proposals.filter(pk__in=changed_ids).update(locked=locked)
+    return changed, {"proposals": changed_ids}
+
+
+def _exclude(round: MatchRound, user_id: int) -> tuple[int, dict[str, Any]]:
+    """Leave a person out of re-runs of this round; their proposals here are rejected (and unlocked)."""
+    if not round.proposals.filter(Q(mentee_id=user_id) | Q(mentor_id=user_id)).exists():
+        raise MatchingError(_("That person is not in this round."))
+    round.refresh_from_db(fields=["config"])
+    excluded = set(round.config.get("excluded", []))
+    excluded.add(user_id)
+    round.config = {**round.config, "excluded": sorted(excluded)}
+    round.save(update_fields=["config", "updated"])
+    rows = round.proposals.filter(Q(mentee_id=user_id) | Q(mentor_id=user_id), mentor__isnull=False).exclude(
+        decision=Proposal.Decision.REJECTED, locked=False
+    )
+    changed_ids = sorted(rows.values_list("pk", flat=True))
+    changed = round.proposals.filter(pk__in=changed_ids).update(
+        decision=Proposal.Decision.REJECTED, locked=False
+    )
+    return changed, {"person": user_id, "proposals": changed_ids}
+
+
+def _change_mentor(
+    round: MatchRound, action: str, ids: list[int], mentor_id: int | None
+) -> tuple[int, dict[str, Any]]:
+    """Apply one of the options `swap_options` offers, recomputed now so that nothing stale is applied."""
+    if not ids or (action == ProposalAction.MOVE and (len(ids) != 1 or mentor_id is None)):
+        raise MatchingError(_("Choose a mentor."))
+    if action != ProposalAction.MOVE and len(ids) != 2:
+        raise MatchingError(_("Choose the mentee to exchange with or to move out."))
+    proposal = round.proposals.select_related("mentee", "mentor").filter(pk=ids[0]).first()
+    if proposal is None:
+        raise MatchingError(_("That proposal is not in this round."))
+    proposal.round = round
+    other_id = ids[1] if len(ids) == 2 else None
+    option = next(
+        (
+            o
+            for o in swap_options(proposal)
+            if o.kind == action
+            and (o.mentor_id == mentor_id if action == ProposalAction.MOVE else o.other_id == other_id)
+        ),
+        None,
+    )
+    if option is None:
+        if action == ProposalAction.MOVE and any(
+            o.mentor_id == mentor_id for o in swap_options(proposal) if o.kind != ProposalAction.MOVE
+        ):
+            raise MatchingError(
+                _(
+                    "That mentor has no place left in this round. "
+                    "Exchange with or move out one of their mentees instead."
+                )
+            )
+        raise MatchingError(_("That mentor does not fit this mentee under the round's rules."))
+    old_mentor = proposal.mentor_id
+    changed = [_assign(proposal, option.mentor_id, option.score, option.details)]
+    detail: dict[str, Any] = {
+        "mentee": proposal.mentee_id,
+        "from": old_mentor,
+        "to": option.mentor_id,
+        "fit_change": option.delta,
+    }
+    if option.other_id is not None:
+        other = round.proposals.get(pk=option.other_id)
+        if action == ProposalAction.EXCHANGE:
+            assert option.other_score is not None  # noqa: S101 - set on an exchange
+            assert old_mentor is not None  # noqa: S101 - only a matched mentee exchanges
+            changed.append(_assign(other, old_mentor, option.other_score, option.other_details))
+        else:
+            changed.append(_unassign(other))
+        detail.update(other_mentee=other.mentee_id)
+    for row in changed:
+        row.save(
+            update_fields=[
+                "mentor",
+                "score",
+                "contributions",
+                "requested",
+                "unmatched_reason",
+                "decision",
+                "locked",
+            ]
+        )
+    return len(changed), {"proposals": [row.pk for row in changed], **detail}
+
+
+def _assign(proposal: Proposal, mentor_id: int, score: int, details: dict[str, Any]) -> Proposal:
+    proposal.mentor_id = mentor_id
+    proposal.score = score
+    proposal.contributions = details
+    proposal.requested = bool(details.get("requested"))
+    proposal.unmatched_reason = ""
+    proposal.decision = Proposal.Decision.PENDING
+    proposal.locked = False
     return proposal
 
 
-def exclude_person(*, round: MatchRound, user_id: int, actor: Any) -> int:
-    """Leave a person out of re-runs of this round; their proposals here are rejected. Returns how many."""
-    _editable(round)
-    excluded = set(round.config.get("excluded", []))
-    excluded.add(int(user_id))
-    round.config = {**round.config, "excluded": sorted(excluded)}
-    round.save(update_fields=["config", "updated"])
-    return (
-        round.proposals.filter(Q(mentee_id=user_id) | Q(mentor_id=user_id), mentor__isnull=False)
-        .exclude(decision=Proposal.Decision.REJECTED)
-        .update(decision=Proposal.Decision.REJECTED, locked=False)
-    )
+def _unassign(proposal: Proposal) -> Proposal:
+    proposal.mentor_id = None
+    proposal.score = 0
+    proposal.contributions = {}
+    proposal.requested = False
+    proposal.unmatched_reason = "bumped"
+    proposal.decision = Proposal.Decision.PENDING
+    proposal.locked = False
+    return proposal
 
 
 def mentor_load(round: MatchRound) -> Counter[int]:
@@ -336,87 +511,137 @@ def mentor_load(round: MatchRound) -> Counter[int]:
 
 @dataclass(frozen=True)
 class SwapOption:
+    """One way to give a mentee another mentor, with what it does to the round.
+
+    `kind` is a `ProposalAction` change: "move" to a mentor with a place, "exchange" with `other` (their
+    mentee takes this mentee's mentor) or "bump" `other` (their mentee goes back to "not matched")."""
+
+    kind: str
     mentor_id: int
     person: Person
-    score: int
-    delta: int  # change in the round's total if the mentee moved to this mentor
+    score: int  # the engine's score of the new pair
+    fit: int  # the new pair's fit, 0-100
+    delta: int  # change in the round's total fit (both mentees' fits for an exchange or a bump)
     places_left: int
     details: dict[str, Any]
     reasons: list[str]
+    other: Proposal | None = None
+    other_fit: int | None = None  # exchange: the other mentee's fit with this mentee's mentor
+    other_score: int | None = None
+    other_details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def other_id(self) -> int | None:
+        return self.other.pk if self.other is not None else None
+
+    @property
+    def value(self) -> str:
+        """The form value that names this option."""
+        return f"{self.kind}:{self.mentor_id}:{self.other_id or ''}"
 
 
 def swap_options(proposal: Proposal) -> list[SwapOption]:
-    """Every mentor this mentee could have instead, best first, with the score, the change in the round's
-    total, the places left and the reasons. Unmatched lines get the same list."""
+    """Every way to give this mentee (matched or not) another mentor who fits under the round's rules, best
+    fit first: a move to a mentor with a place; for a full mentor, an exchange with each of their mentees
+    who fits this mentee's mentor, else a bump of each of them (locked pairs are never broken). Each with
+    the fit, the change in the round's total fit, and the reasons."""
     round = proposal.round
     inputs = build_inputs(round.cohort, round.config)
-    key = f"{proposal.mentee_id}:{proposal.subject}" if proposal.subject else str(proposal.mentee_id)
+    key = mentee_key(proposal.mentee_id, proposal.subject)
     if key not in inputs.mentees.ids:
         return []
-    i = inputs.mentees.ids.index(key)
-    mentor_ids = inputs.mentors.ids
+    weights = round.config.get("weights", {})
+    row_of = {k: r for r, k in enumerate(inputs.mentees.ids)}
+    column_of = {int(m): c for c, m in enumerate(inputs.mentors.ids)}
+    i = row_of[key]
     scored = score_pairs(
         inputs.mentees, inputs.mentors, inputs.weights, inputs.constraints, requests=inputs.requests
     )
-    columns = [int(j) for r, j in zip(scored.rows.tolist(), scored.cols.tolist(), strict=True) if r == i]
-    breakdowns = explain_pairs(
-        inputs.mentees, inputs.mentors, inputs.weights, [(i, j) for j in columns], requests=inputs.requests
-    )
+    feasible = set(zip(scored.rows.tolist(), scored.cols.tolist(), strict=True))
+    columns = sorted(j for r, j in feasible if r == i)
     load = mentor_load(round)
     assert inputs.mentors.capacity is not None  # noqa: S101 - set in Side
-    current = proposal.score if not proposal.is_unmatched else 0
+    current_fit = fit(proposal.score, proposal.contributions, weights) if not proposal.is_unmatched else 0
+    own_column = column_of.get(proposal.mentor_id) if proposal.mentor_id else None
+    occupants: dict[int, list[Proposal]] = {}
+    for other in (
+        round.proposals.filter(mentor_id__in=[int(inputs.mentors.ids[j]) for j in columns])
+        .exclude(decision=Proposal.Decision.REJECTED)
+        .exclude(pk=proposal.pk)
+        .select_related("mentee")
+        .order_by("score", "pk")
+    ):
+        assert other.mentor_id is not None  # noqa: S101 - filtered on mentor
+        occupants.setdefault(other.mentor_id, []).append(other)
+
+    # Every pair to explain: this mentee with each fitting mentor, and each occupant with this mentee's
+    # mentor (an exchange) when that pair passes the rules.
+    wanted: list[tuple[int, int]] = [(i, j) for j in columns]
+    for others in occupants.values():
+        for other in others:
+            r = row_of.get(mentee_key(other.mentee_id, other.subject))
+            if own_column is not None and r is not None and (r, own_column) in feasible:
+                wanted.append((r, own_column))
+    explained = dict(
+        zip(
+            wanted,
+            explain_pairs(inputs.mentees, inputs.mentors, inputs.weights, wanted, requests=inputs.requests),
+            strict=True,
+        )
+    )
     options = []
-    for j, breakdown in zip(columns, breakdowns, strict=True):
-        mentor_id = int(mentor_ids[j])
+    for j in columns:
+        mentor_id = int(inputs.mentors.ids[j])
         if mentor_id == proposal.mentor_id:
             continue
-        options.append(
-            SwapOption(
-                mentor_id=mentor_id,
-                person=inputs.people[mentor_id],
-                score=breakdown.score,
-                delta=breakdown.score - current,
-                places_left=int(inputs.mentors.capacity[j]) - load.get(mentor_id, 0),
-                details=(details := breakdown_details(breakdown, inputs.vocabulary)),
-                reasons=reasons(details, limit=4),
-            )
+        breakdown = explained[(i, j)]
+        details = breakdown_details(breakdown, inputs.vocabulary)
+        new_fit = fit(breakdown.score, details, weights)
+        move = SwapOption(
+            kind=ProposalAction.MOVE,
+            mentor_id=mentor_id,
+            person=inputs.people[mentor_id],
+            score=breakdown.score,
+            fit=new_fit,
+            delta=new_fit - current_fit,
+            places_left=int(inputs.mentors.capacity[j]) - load.get(mentor_id, 0),
+            details=details,
+            reasons=reasons(details, limit=4),
         )
-    options.sort(key=lambda o: (-o.score, o.mentor_id))
+        if move.places_left > 0:
+            options.append(move)
+            continue
+        for other in occupants.get(mentor_id, []):
+            if other.locked:
+                continue
+            other_fit_now = fit(other.score, other.contributions, weights)
+            r = row_of.get(mentee_key(other.mentee_id, other.subject))
+            swap_back = explained.get((r, own_column)) if r is not None and own_column is not None else None
+            if swap_back is not None:
+                back_details = breakdown_details(swap_back, inputs.vocabulary)
+                back_fit = fit(swap_back.score, back_details, weights)
+                options.append(
+                    replace(
+                        move,
+                        kind=ProposalAction.EXCHANGE,
+                        delta=new_fit + back_fit - current_fit - other_fit_now,
+                        other=other,
+                        other_fit=back_fit,
+                        other_score=swap_back.score,
+                        other_details=back_details,
+                    )
+                )
+            else:
+                options.append(
+                    replace(
+                        move,
+                        kind=ProposalAction.BUMP,
+                        delta=new_fit - current_fit - other_fit_now,
+                        other=other,
+                    )
+                )
+    options.sort(key=lambda o: (-o.fit, -o.delta, o.mentor_id, o.other_id or 0))
     return options
-
-
-def swap(*, proposal: Proposal, mentor_id: int, actor: Any) -> Proposal:
-    """Give the proposal's mentee another mentor who fits and has a place; the score is recomputed."""
-    _editable(proposal.round)
-    option = next((o for o in swap_options(proposal) if o.mentor_id == mentor_id), None)
-    if option is None:
-        raise MatchingError(_("That mentor does not fit this mentee under the round's rules."))
-    if option.places_left <= 0:
-        raise MatchingError(
-            _("That mentor has no place left in this round. Reject one of their proposals first.")
-        )
-    old_mentor, old_score = proposal.mentor_id, proposal.score
-    proposal.mentor_id = mentor_id
-    proposal.score = option.score
-    proposal.contributions = option.details
-    proposal.requested = option.details["requested"]
-    proposal.unmatched_reason = ""
-    proposal.decision = Proposal.Decision.PENDING
-    proposal.locked = False
-    proposal.save()
-    record_audit(
-        action="match_round.swapped",
-        actor=actor,
-        target=proposal.round,
-        organization_id=proposal.round.cohort.program.organization_id,
-        detail={
-            "mentee": proposal.mentee_id,
-            "from": old_mentor,
-            "to": mentor_id,
-            "score_change": option.score - old_score,
-        },
-    )
-    return proposal
 
 
 # Publishing -------------------------------------------------------------------------------------------

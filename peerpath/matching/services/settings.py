@@ -14,13 +14,16 @@ def save_settings(
 ) -> list[str]:
     """Store the coordinator's settings; the next round snapshots them. Returns the fields that changed."""
     changed = [name for name, value in data.items() if getattr(settings, name) != value]
-    if not changed:
+    if not changed and settings.pk is not None:
         return []
     old = {name: getattr(settings, name) for name in changed}
     for name in changed:
         setattr(settings, name, data[name])
     with transaction.atomic():
-        settings.save(update_fields=[*changed, "updated"])
+        if settings.pk is None:  # the program's first save: the defaults were only read until now
+            settings.save()
+        else:
+            settings.save(update_fields=[*changed, "updated"])
         record_audit(
             action="matching.settings_changed",
             actor=actor,

@@ -29,7 +29,7 @@ from peerpath.matching.queries.profiles import (
     school_record,
     vocabulary_of,
 )
-from peerpath.matching.services import rounds as services
+from peerpath.matching.queries.settings import settings_of
 from peerpath.matching.services.profiles import (
     ProfileError,
     add_interests,
@@ -56,7 +56,9 @@ def _get_participant(request: AuthenticatedHttpRequest, participant_pk: int) -> 
 
 def _get_profile(request: AuthenticatedHttpRequest, participant: Participant) -> Profile:
     profile = profile_of(participant)
-    if not policy.can(request.user, "manage", profile):
+    # An unsaved profile (none yet) has no row to check; `_get_participant` has already allowed the
+    # participant themselves or the program's managers, the same people the profile rule allows.
+    if profile.pk is not None and not policy.can(request.user, "manage", profile):
         raise Http404
     return profile
 
@@ -85,7 +87,7 @@ def _render_profile(
         "is_self": is_self,
         "is_mentee": is_mentee,
         "form": form or ProfileForm.for_profile(profile, participant=participant, vocabulary=vocabulary),
-        "allow_requests": services.settings_for(program).allow_requests,
+        "allow_requests": settings_of(program).allow_requests,
         "school_record": school_record(participant),
     }
     if is_mentee:

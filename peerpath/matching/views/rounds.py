@@ -15,6 +15,8 @@ from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.core import policy
 from peerpath.matching.models import MatchRound, Proposal
 from peerpath.matching.queries import rounds as round_queries
+from peerpath.matching.queries.settings import settings_of
+from peerpath.matching.reasons import fit
 from peerpath.matching.services import rounds as services
 from peerpath.programs.models import Program
 
@@ -61,11 +63,7 @@ def round_list(request: AuthenticatedHttpRequest, program_pk: int) -> HttpRespon
             return redirect("match_rounds", program.pk)
         round = services.start_round(cohort=cohort, actor=request.user)
         return redirect("match_round_detail", round.pk)
-    rounds = list(
-        MatchRound.objects.filter(cohort__program=program)
-        .select_related("cohort", "created_by")
-        .order_by("-created", "-pk")
-    )
+    rounds = list(round_queries.rounds_of(program))
     return render(
         request,
         "matching/rounds/list.html",
@@ -73,7 +71,7 @@ def round_list(request: AuthenticatedHttpRequest, program_pk: int) -> HttpRespon
             "program": program,
             "cohorts": cohorts,
             "rounds": rounds,
-            "settings": services.settings_for(program),
+            "settings": settings_of(program),
         },
     )
 
@@ -92,7 +90,7 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     page = Paginator(round_queries.proposals_of(round, decision, matched), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    round_queries.annotate(list(page.object_list))
+    round_queries.annotate(list(page.object_list), round.config.get("weights", {}))
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
@@ -103,11 +101,25 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         decisions=Proposal.Decision.choices,
         query=query.urlencode(),
         editable=round.status == MatchRound.Status.DRAFT,
-        other_rounds=MatchRound.objects.filter(cohort=round.cohort, status__in=["draft", "published"])
-        .exclude(pk=round.pk)
-        .order_by("-number"),
+        other_rounds=round_queries.other_finished_rounds(round),
     )
     return render(request, "matching/rounds/review.html", context)
+
+
+@login_required
+@require_GET
+def round_blockers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Every rule that keeps the round's unmatched mentees from a mentor. Recomputed on the cohort, so it is
+    loaded after the review page (htmx) rather than with it; without JavaScript, a page of its own."""
+    round = _round(request, pk)
+    if round.status not in round_queries.FINISHED:
+        raise Http404
+    template = "matching/rounds/blockers.html"
+    return render(
+        request,
+        f"{template}#table" if request.headers.get("HX-Request") else template,
+        {"round": round, "program": round.cohort.program, "blockers": round_queries.blockers(round)},
+    )
 
 
 @login_required
@@ -126,15 +138,20 @@ def round_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def round_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
     decision = request.POST.get("decision", "")
+    if decision not in Proposal.Decision.values:
+        messages.error(request, _("Unknown decision."))
+        return redirect(_back_to(round, request))
     if request.POST.get("all") == "1":
-        ids = list(round.proposals.filter(decision="pending").values_list("pk", flat=True))
+        ids = round_queries.pending_proposal_ids(round)
     else:
         ids = [int(x) for x in request.POST.getlist("proposal") if x.isdigit()]
     if not ids:
         messages.error(request, _("Select at least one proposal."))
         return redirect(_back_to(round, request))
     try:
-        changed = services.decide(round=round, proposal_ids=ids, decision=decision, actor=request.user)
+        changed = services.set_proposal_decision(
+            round=round, action=decision, proposal_ids=ids, actor=request.user, request=request
+        )
     except services.MatchingError as error:
         messages.error(request, str(error))
     else:
@@ -155,7 +172,13 @@ def proposal_lock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     lock = request.POST.get("locked") == "1"
     try:
-        services.set_locked(proposal=proposal, locked=lock, actor=request.user)
+        services.set_proposal_decision(
+            round=proposal.round,
+            action=services.ProposalAction.LOCK if lock else services.ProposalAction.UNLOCK,
+            proposal_ids=[proposal.pk],
+            actor=request.user,
+            request=request,
+        )
     except services.MatchingError as error:
         messages.error(request, str(error))
     else:
@@ -175,21 +198,39 @@ def proposal_swap(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only a round that is ready for review can be changed."))
         return redirect("match_round_detail", round.pk)
     if request.method == "POST":
-        mentor = request.POST.get("mentor", "")
+        # "kind:mentor:other proposal" as the page offers it; a bare mentor id is a move.
+        kind, _sep, rest = request.POST.get("option", "move:" + request.POST.get("mentor", "")).partition(":")
+        mentor, _sep, other = rest.partition(":")
         try:
-            if not mentor.isdigit():
+            if kind not in services.ProposalAction.CHANGES or not mentor.isdigit():
                 raise services.MatchingError(_("Choose a mentor."))
-            services.swap(proposal=proposal, mentor_id=int(mentor), actor=request.user)
+            services.set_proposal_decision(
+                round=round,
+                action=kind,
+                proposal_ids=[proposal.pk, *([int(other)] if other.isdigit() else [])],
+                mentor_id=int(mentor),
+                actor=request.user,
+                request=request,
+            )
         except services.MatchingError as error:
             messages.error(request, str(error))
             return redirect("match_proposal_swap", proposal.pk)
-        messages.success(request, _("Mentee moved. The new pair is waiting for your review."))
+        messages.success(request, _("Done. The changed pairs are waiting for your review."))
         return redirect("match_round_detail", round.pk)
     options = services.swap_options(proposal)
+    weights = round.config.get("weights", {})
     return render(
         request,
         "matching/rounds/swap.html",
-        {"proposal": proposal, "round": round, "program": round.cohort.program, "options": options},
+        {
+            "proposal": proposal,
+            "current_fit": fit(proposal.score, proposal.contributions, weights)
+            if proposal.mentor_id
+            else None,
+            "round": round,
+            "program": round.cohort.program,
+            "options": options,
+        },
     )
 
 
@@ -198,14 +239,16 @@ def proposal_swap(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def round_exclude(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
     user_id = request.POST.get("person", "")
-    in_round = user_id.isdigit() and (
-        round.proposals.filter(mentee_id=int(user_id)).exists()
-        or round.proposals.filter(mentor_id=int(user_id)).exists()
-    )
-    if not in_round:
+    if not (user_id.isdigit() and round_queries.is_in_round(round, int(user_id))):
         raise Http404
     try:
-        rejected = services.exclude_person(round=round, user_id=int(user_id), actor=request.user)
+        rejected = services.set_proposal_decision(
+            round=round,
+            action=services.ProposalAction.EXCLUDE,
+            person_id=int(user_id),
+            actor=request.user,
+            request=request,
+        )
     except services.MatchingError as error:
         messages.error(request, str(error))
     else:
@@ -233,8 +276,7 @@ def round_rerun(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
-    accepted = round.proposals.filter(decision="accepted", mentor__isnull=False).count()
-    not_accepted = round.proposals.filter(mentor__isnull=False).exclude(decision="accepted").count()
+    accepted, not_accepted = round_queries.publish_counts(round)
     if request.method == "POST":
         try:
             made = services.publish_round(round=round, actor=request.user, request=request)
@@ -262,12 +304,12 @@ def round_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def round_compare(request: AuthenticatedHttpRequest, program_pk: int) -> HttpResponse:
     program = _program(request, program_pk)
-    rounds = MatchRound.objects.filter(cohort__program=program, status__in=["draft", "published"])
+    rounds = round_queries.finished_rounds(program)
     a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
     found = {str(r.pk): r for r in rounds.filter(pk__in=[x for x in (a_id, b_id) if x.isdigit()])}
     context: dict[str, object] = {
         "program": program,
-        "rounds": rounds.select_related("cohort").order_by("-pk"),
+        "rounds": rounds,
     }
     if a_id in found and b_id in found:
         a, b = found[a_id], found[b_id]

@@ -11,8 +11,7 @@ from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.core import policy
 from peerpath.matching.forms.settings import MatchSettingsForm
 from peerpath.matching.models import MatchSettings
-from peerpath.matching.queries.settings import Preview, preview_settings
-from peerpath.matching.services import rounds as services
+from peerpath.matching.queries.settings import Preview, preview_settings, settings_of
 from peerpath.matching.services.settings import save_settings
 from peerpath.programs.models import Program
 
@@ -21,9 +20,10 @@ def _get_settings(request: AuthenticatedHttpRequest, program_pk: int) -> MatchSe
     program = policy.get_object_or_404(
         request.user, Program.objects.select_related("organization"), "manage", pk=program_pk
     )
-    settings = services.settings_for(program)
+    settings = settings_of(program)
     settings.program = program
-    if not policy.can(request.user, "manage", settings):
+    # Unsaved defaults have no row to check: the program check above allowed the same people.
+    if settings.pk is not None and not policy.can(request.user, "manage", settings):
         raise Http404
     return settings
 

@@ -13,8 +13,8 @@ from peerpath.core import policy
 from peerpath.matching.forms.profiles import RequestForm
 from peerpath.matching.models import Preference
 from peerpath.matching.queries.profiles import open_match_of, participants_with_program, preferences_of
+from peerpath.matching.queries.settings import settings_of
 from peerpath.matching.queries.suggestions import Suggestions, suggested_mentors
-from peerpath.matching.services import rounds as services
 from peerpath.matching.services.profiles import MAX_REQUESTS, ProfileError, add_preference
 from peerpath.programs.models import Participant, ParticipantRole, Program
 
@@ -34,7 +34,7 @@ def _get_own_mentee(request: AuthenticatedHttpRequest, participant_pk: int) -> P
 def _render(request: AuthenticatedHttpRequest, participant: Participant, status: int = 200) -> HttpResponse:
     cohort = participant.cohort
     program: Program = cohort.program
-    allow_requests = services.settings_for(program).allow_requests
+    allow_requests = settings_of(program).allow_requests
     match = open_match_of(cohort, participant.user_id)
     tutoring = program.model == Program.Model.PEER_TUTORING
     show_suggestions = allow_requests and participant.status == Participant.Status.ENROLLED
@@ -72,7 +72,7 @@ def suggestions(request: AuthenticatedHttpRequest, participant_pk: int) -> HttpR
 @require_POST
 def request_mentor(request: AuthenticatedHttpRequest, participant_pk: int) -> HttpResponse:
     participant = _get_own_mentee(request, participant_pk)
-    if not services.settings_for(participant.cohort.program).allow_requests:
+    if not settings_of(participant.cohort.program).allow_requests:
         raise Http404
     form = RequestForm(request.POST)
     if not form.is_valid():
