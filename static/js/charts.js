@@ -12,7 +12,7 @@ document.addEventListener("DOMContentLoaded", function () {
         labels: rows.map(function (row) { return row[0]; }),
         datasets: [{ label: canvas.dataset.label || "", data: rows.map(function (row) { return row[1]; }), backgroundColor: "#1f5fbf" }],
       },
-      options: { animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+      options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     });
   });
 });

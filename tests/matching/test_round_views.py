@@ -288,8 +288,8 @@ def test_compare_page_runs_the_same_queries_for_one_or_three_rounds(
     assert len(response.context["rounds"]) == rounds
 
 
-ROUND_LIST_QUERIES = 10  # session, user, program, cohorts, rounds, settings, layout
-COMPARE_QUERIES = 8
+ROUND_LIST_QUERIES = 13  # session, user, program, cohorts, rounds, settings, layout, workspace
+COMPARE_QUERIES = 11
 
 
 def test_scores_read_as_fit_out_of_100_with_the_breakdown_in_fit_points(client, alice, round, pool):

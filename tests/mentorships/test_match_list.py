@@ -83,4 +83,4 @@ def test_match_list_runs_the_same_queries_for_one_or_three_matches(
     assert len(response.context["page"]) == matches
 
 
-MATCH_LIST_QUERIES = 9  # session, user, program, count, the page of matches, layout
+MATCH_LIST_QUERIES = 12  # session, user, program, count, the page of matches, layout
