@@ -17,6 +17,7 @@ import fnmatch
 import glob
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -87,6 +88,21 @@ def mutant_globs(path: str, functions: list[str] | None) -> list[str]:
         else:
             globs.append(f"{module}.x_{function}__mutmut_*")
     return globs
+
+
+def drop_mutant_databases() -> None:
+    """Drop the per-run databases of tests/mutation_db.py (`test_<name>_mutant<n>`)."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    db = dj_database_url.parse(os.environ["DATABASE_URL"])
+    pattern = re.compile(rf"test_{re.escape(db['NAME'])}_mutant\d+")
+    params = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "password": db["PASSWORD"]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as connection:
+        names = [row[0] for row in connection.execute("SELECT datname FROM pg_database")]
+        for name in filter(pattern.fullmatch, names):
+            connection.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def run_mutmut(files: dict[str, list[str] | None], jobs: int) -> None:
@@ -172,7 +188,11 @@ def main() -> None:
     if not args.report:
         if not args.keep:
             shutil.rmtree("mutants", ignore_errors=True)
-        run_mutmut(files, args.jobs)
+        drop_mutant_databases()
+        try:
+            run_mutmut(files, args.jobs)
+        finally:
+            drop_mutant_databases()
     found = results(files)
     if args.survivors:
         print_survivors(found)
