@@ -4,7 +4,7 @@ Screening results are staff-only: an applicant sees their own application and it
 interview scores, references or checks. Another school's rows are invisible (404).
 """
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
@@ -13,8 +13,8 @@ from peerpath.core import policy
 from peerpath.core.roles import MANAGER_ROLES, STAFF_ROLES
 
 
-def _coordinator(prefix: str) -> Callable[[Any], Q]:
-    return lambda user: Q(**{f"{prefix}staff__user": user, f"{prefix}staff__role": "coordinator"})
+def _coordinator(user: Any, prefix: str) -> Q:
+    return Q(**{f"{prefix}staff__user": user, f"{prefix}staff__role": "coordinator"})
 
 
 policy.register(
@@ -30,11 +30,21 @@ policy.register(
     own=lambda user: Q(cohort__program__staff__user=user),
 )
 policy.register(
-    "recruitment.Application", "decide", roles=MANAGER_ROLES, own=_coordinator("cohort__program__")
+    "recruitment.Application",
+    "decide",
+    roles=MANAGER_ROLES,
+    own=partial(_coordinator, prefix="cohort__program__"),
 )
 
-policy.register("recruitment.Question", "manage", roles=MANAGER_ROLES, own=_coordinator("program__"))
-policy.register("recruitment.RubricCriterion", "manage", roles=MANAGER_ROLES, own=_coordinator("program__"))
+policy.register(
+    "recruitment.Question", "manage", roles=MANAGER_ROLES, own=partial(_coordinator, prefix="program__")
+)
+policy.register(
+    "recruitment.RubricCriterion",
+    "manage",
+    roles=MANAGER_ROLES,
+    own=partial(_coordinator, prefix="program__"),
+)
 policy.register(
     "recruitment.Nomination",
     "view",
