@@ -155,9 +155,9 @@ def print_table(found: dict[str, dict[str, str]], seconds: float) -> None:
     print("-" * len(header))
     for path, total, killed, survived, other in [*rows, ("total", *totals)]:
         checked = killed + survived
-        rate = killed / checked if checked else 1.0
-        mark = "" if rate >= TARGET else "  < 90%"
-        print(f"{path:<{width}}  {total:>7}  {killed:>6}  {survived:>8}  {other:>5}  {rate:>8.1%}{mark}")
+        rate = f"{killed / checked:>8.1%}" if checked else "     n/a"
+        mark = "  < 90%" if checked and killed / checked < TARGET else ""
+        print(f"{path:<{width}}  {total:>7}  {killed:>6}  {survived:>8}  {other:>5}  {rate}{mark}")
     print(f"\nkill rate = killed / (killed + survived); other = not checked or suspicious. {seconds:.0f} s.")
 
 
