@@ -4,7 +4,7 @@ import pytest
 
 from peerpath.core import policy
 from peerpath.training.models import Lesson, Module
-from tests.factories import ModuleFactory
+from tests.factories import ModuleFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +26,10 @@ def test_module_lessons_follow_their_module(bob, lincoln):
         module=ModuleFactory(organization=lincoln, is_published=False), title="Hidden", order=1
     )
     assert list(policy.scope(bob, Lesson.objects.all())) == [shown]
+
+
+def test_module_students_do_not_see_modules_of_another_district(bob, lincoln):
+    northside = OrganizationFactory(slug="northside", name="Northside Unified", kind="district")
+    OrganizationFactory(slug="north-high", name="North High", parent=northside)
+    ModuleFactory(organization=northside, title="Northside only")
+    assert list(policy.scope(bob, Module.objects.all())) == []
