@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 DEMO_ENV := DEBUG=1 REQUIRE_STAFF_MFA=0 ACCOUNT_EMAIL_VERIFICATION=optional
 
-.PHONY: help install run demo test lint typecheck pytest smoke messages clean bench bench-pages
+.PHONY: help install run demo test lint typecheck pytest smoke messages clean bench bench-pages mutate
 
 help:
 	@echo "make run    set up and serve the demo school at http://127.0.0.1:8000"
@@ -75,9 +75,16 @@ bench-pages: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(DEMO_ENV) DEBUG=0 SECRET_KEY=bench-only SECURE_SSL_REDIRECT=0 \
 		$(BIN)/python manage.py bench_pages
 
+# Mutation testing (mutmut) over the rule-holding modules listed in scripts/mutate.py: a kill rate per
+# module, target 90%. Not part of `make test` (it takes a while, see docs/architecture.md). Arguments
+# through MUTATE_ARGS, e.g. MUTATE_ARGS="--only peerpath/core/policy.py --survivors".
+mutate: install
+	bash scripts/ensure-services.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python scripts/mutate.py --jobs $(PYTEST_WORKERS) $(MUTATE_ARGS)
+
 messages: install
 	$(BIN)/python manage.py makemessages -l es --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*" --ignore "tests/*"
 	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache mutants

@@ -4,7 +4,7 @@ Screening results are staff-only: an applicant sees their own application and it
 interview scores, references or checks. Another school's rows are invisible (404).
 """
 
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
@@ -14,8 +14,8 @@ from peerpath.core.roles import MANAGER_ROLES, STAFF_ROLES
 from peerpath.programs.policies import program_staff
 
 
-def _coordinator(prefix: str) -> Callable[[Any], Q]:
-    return lambda user: program_staff(user, prefix, role="coordinator")
+def _coordinator(user: Any, prefix: str) -> Q:
+    return program_staff(user, prefix, role="coordinator")
 
 
 policy.register(
@@ -31,11 +31,21 @@ policy.register(
     own=lambda user: program_staff(user, "cohort__program__"),
 )
 policy.register(
-    "recruitment.Application", "decide", roles=MANAGER_ROLES, own=_coordinator("cohort__program__")
+    "recruitment.Application",
+    "decide",
+    roles=MANAGER_ROLES,
+    own=partial(_coordinator, prefix="cohort__program__"),
 )
 
-policy.register("recruitment.Question", "manage", roles=MANAGER_ROLES, own=_coordinator("program__"))
-policy.register("recruitment.RubricCriterion", "manage", roles=MANAGER_ROLES, own=_coordinator("program__"))
+policy.register(
+    "recruitment.Question", "manage", roles=MANAGER_ROLES, own=partial(_coordinator, prefix="program__")
+)
+policy.register(
+    "recruitment.RubricCriterion",
+    "manage",
+    roles=MANAGER_ROLES,
+    own=partial(_coordinator, prefix="program__"),
+)
 policy.register(
     "recruitment.Nomination",
     "view",

@@ -151,3 +151,64 @@ def test_matchability_queries_do_not_grow(cohort, lincoln, django_assert_num_que
         results = matchability(participants)
     assert len(results) == 2 * count
     assert sum(result.is_matchable for result in results.values()) == count
+
+
+# Boundaries and details --------------------------------------------------------------------------
+
+
+def test_check_expiring_today_is_current_and_gone_the_day_after(cohort, bob, lincoln):
+    participant = ready_mentor(cohort, bob, lincoln, check=False)
+    BackgroundCheckFactory(organization=lincoln, person=bob, expires_on=datetime.date(2027, 1, 15))
+    assert open_gates(participant, today=datetime.date(2027, 1, 15)) == []
+    assert open_gates(participant, today=datetime.date(2027, 1, 16)) == [(SCREENED, "the check has expired")]
+
+
+def test_check_without_expiry_stays_current(cohort, bob, lincoln):
+    participant = ready_mentor(cohort, bob, lincoln, check=False)
+    BackgroundCheckFactory(organization=lincoln, person=bob, expires_on=None)
+    assert open_gates(participant, today=datetime.date(2040, 1, 1)) == []
+
+
+def test_pending_check_is_not_clear(cohort, bob, lincoln):
+    participant = ready_mentor(cohort, bob, lincoln, check=False)
+    BackgroundCheckFactory(organization=lincoln, person=bob, result="pending")
+    assert open_gates(participant) == [(SCREENED, "no clear check recorded")]
+
+
+def test_one_current_check_beside_an_expired_one_is_enough(cohort, bob, lincoln):
+    participant = ready_mentor(cohort, bob, lincoln, check=False)
+    BackgroundCheckFactory(organization=lincoln, person=bob, expires_on=datetime.date(2026, 1, 1))
+    BackgroundCheckFactory(organization=lincoln, person=bob, expires_on=datetime.date(2028, 1, 1))
+    assert open_gates(participant, today=datetime.date(2027, 1, 1)) == []
+
+
+def test_withdrawn_approved_mentor_is_not_matchable(cohort, bob, lincoln):
+    participant = ready_mentor(cohort, bob, lincoln)
+    participant.status = Participant.Status.WITHDRAWN
+    participant.save()
+    assert open_gates(participant) == [(APPROVED, "")]
+
+
+def test_approval_as_mentee_does_not_approve_a_mentor(cohort, bob, lincoln):
+    participant = ready_mentor(cohort, bob, lincoln, approve=False)
+    ApplicationFactory(cohort=cohort, applicant=bob, role="mentee", status="approved")
+    assert open_gates(participant) == [(APPROVED, "not approved yet")]
+
+
+def test_gates_done_have_no_detail_and_every_gate_has_a_label(cohort, bob, lincoln):
+    result = is_matchable(ready_mentor(cohort, bob, lincoln))
+    assert [(gate.detail, gate.label) for gate in result.gates if gate.key != TRAINED] == [
+        ("", "Application approved"),
+        ("", "Background check current"),
+        ("", "Guardian consent"),
+    ]
+    trained = next(gate for gate in result.gates if gate.key == TRAINED)
+    assert (trained.done, trained.detail, trained.label) == (
+        True,
+        "no required training set up yet",
+        "Required training complete",
+    )
+
+
+def test_matchability_of_nobody_is_empty():
+    assert matchability([]) == {}

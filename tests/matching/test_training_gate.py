@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from peerpath.analytics.queries import matches_with_lapsed_training
 from peerpath.core.roles import Role
-from peerpath.matching.eligibility import TRAINED, is_matchable, matchability
+from peerpath.matching.eligibility import TRAINED, is_matchable, matchability, training_gates
 from peerpath.mentorships.models import Match
 from peerpath.programs.models import Attendance, Event, Participant
 from peerpath.training.models import Attempt
@@ -196,3 +196,50 @@ def test_lapsed_matches_queries_do_not_grow(cohort, lincoln, modules, django_ass
     with django_assert_num_queries(3):
         lapsed = matches_with_lapsed_training(cohort)
     assert len(lapsed) == count
+
+
+def test_completion_expiring_today_still_counts(cohort, bob, lincoln, modules):
+    listening, confidentiality = modules
+    participant = ready_mentor(cohort, bob, lincoln)
+    complete(bob, listening)
+    complete(bob, confidentiality, expires_at=datetime.datetime(2027, 5, 10, 12, tzinfo=datetime.UTC))
+    assert is_matchable(participant, datetime.date(2027, 5, 10)).is_matchable
+    gates = is_matchable(participant, datetime.date(2027, 5, 11)).open_gates
+    assert [(gate.key, gate.detail) for gate in gates] == [
+        (TRAINED, "1 module to complete: Confidentiality (expired)")
+    ]
+
+
+def test_modules_and_workshops_missing_are_both_listed(cohort, bob, lincoln, program, modules):
+    starts = timezone.now() - datetime.timedelta(days=2)
+    for title in ("Role-play workshop", "Safeguarding workshop"):
+        workshop = Event.objects.create(
+            program=program,
+            kind=Event.Kind.TRAINING,
+            title=title,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+        )
+        RequirementFactory(program=program, module=None, workshop=workshop)
+    participant = ready_mentor(cohort, bob, lincoln)
+    complete(bob, modules[1])
+    assert open_gates(participant) == [
+        (
+            TRAINED,
+            "1 module to complete: Active listening; "
+            "2 workshops to attend: Role-play workshop, Safeguarding workshop",
+        )
+    ]
+
+
+def test_modules_are_listed_by_due_date(cohort, bob, lincoln, program):
+    later = ModuleFactory(organization=lincoln, title="Zeta (due first)")
+    sooner = ModuleFactory(organization=lincoln, title="Alpha (due last)")
+    RequirementFactory(program=program, module=sooner, due_on=datetime.date(2027, 3, 1))
+    RequirementFactory(program=program, module=later, due_on=datetime.date(2027, 1, 1))
+    participant = ready_mentor(cohort, bob, lincoln)
+    assert open_gates(participant) == [(TRAINED, "2 modules to complete: Zeta (due first), Alpha (due last)")]
+
+
+def test_training_gates_of_nobody_is_empty():
+    assert training_gates([], datetime.date(2027, 1, 1)) == {}
