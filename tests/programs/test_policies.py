@@ -89,13 +89,15 @@ def test_program_staff_of_a_partner_school_see_it_unpublished(dave, jefferson, d
 def test_program_participants_and_program_staff_see_an_unpublished_program(jefferson, draft):
     participant = member(jefferson, Role.STUDENT, username="visitor")
     ParticipantFactory(cohort=CohortFactory(program=draft), user=participant)
-    helper = member(jefferson, Role.STUDENT, username="helper")
+    draft.partner_schools.add(jefferson)
+    helper = member(jefferson, Role.EDUCATOR, username="helper")
     ProgramStaff.objects.create(program=draft, user=helper, role=ProgramStaff.Role.SUPERVISOR)
     assert visible(participant) == {draft}
     assert visible(helper) == {draft}
 
 
 def test_program_coordinators_manage_and_supervisors_only_oversee(frank, lincoln, draft, jefferson):
+    draft.partner_schools.add(jefferson)  # program staff count only as active staff of a program's school
     outsider = member(jefferson, Role.EDUCATOR, username="outsider")
     staff = ProgramStaff.objects.create(program=draft, user=outsider, role=ProgramStaff.Role.SUPERVISOR)
     cohort = CohortFactory(program=draft)

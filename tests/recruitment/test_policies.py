@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_application_program_coordinator_from_elsewhere_decides_and_edits_the_form(
     program, cohort, bob, jefferson, role, may
 ):
+    program.partner_schools.add(jefferson)  # program staff count only as active staff of a program's school
     helper = member(jefferson, Role.EDUCATOR, username="helper")
     ProgramStaff.objects.create(program=program, user=helper, role=role)
     application = ApplicationFactory(cohort=cohort, applicant=bob)
