@@ -36,9 +36,11 @@ MODULES: dict[str, list[str] | None] = {
         "refer_mentee",
     ],
     "peerpath/recruitment/services/consent.py": None,
-    "peerpath/programs/services/enrollment.py": None,
+    "peerpath/recruitment/services/enrollment.py": None,
+    "peerpath/recruitment/services/participation.py": None,
+    "peerpath/programs/services/participants.py": None,
     "peerpath/mentorships/services.py": None,
-    "peerpath/matching/services/rounds.py": ["set_round_status"],
+    "peerpath/matching/services/rounds.py": ["set_round_status", "set_proposal_decision"],
     "peerpath/matching/eligibility.py": None,
     "peerpath/training/services/modules.py": [
         "attempts_counted",
