@@ -12,10 +12,12 @@ from django.db.models import Q
 
 from peerpath.core import policy
 from peerpath.core.roles import MANAGER_ROLES
+from peerpath.programs.policies import program_staff
 
 
 def _coordinator(user: Any, prefix: str) -> Q:
-    return Q(**{f"{prefix}staff__user": user, f"{prefix}staff__role": "coordinator"})
+    """The program's coordinators, while they are still active staff of its school (or a partner)."""
+    return program_staff(user, prefix, role="coordinator")
 
 
 for label, prefix in [

@@ -13,6 +13,7 @@ from django.db.models import Q
 from peerpath.accounts.models import Organization
 from peerpath.core import policy
 from peerpath.core.roles import MANAGER_ROLES, STAFF_ROLES, Role
+from peerpath.programs.policies import program_staff
 
 MEMBER_ROLES = [Role.STUDENT, Role.GUARDIAN, *STAFF_ROLES]
 
@@ -42,13 +43,13 @@ policy.register(
     "training.Requirement",
     "view",
     roles=STAFF_ROLES,
-    own=lambda user: Q(program__cohorts__participants__user=user) | Q(program__staff__user=user),
+    own=lambda user: Q(program__cohorts__participants__user=user) | program_staff(user, "program__"),
 )
 policy.register(
     "training.Requirement",
     "manage",
     roles=MANAGER_ROLES,
-    own=lambda user: Q(program__staff__user=user, program__staff__role="coordinator"),
+    own=lambda user: program_staff(user, "program__", role="coordinator"),
 )
 policy.register("training.WorkshopCredit", "manage", roles=MANAGER_ROLES)
 policy.register("training.RolePlayChecklist", "view", roles=STAFF_ROLES)
