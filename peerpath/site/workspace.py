@@ -102,9 +102,8 @@ STAGES = (
         (
             StageLink("training_matrix", _("Training progress")),
             StageLink("training_requirements", _("Training requirements"), manage_only=True),
-            StageLink("workshop_credits", _("Workshop credit"), manage_only=True),
         ),
-        other_pages=frozenset({"training_reminders"}),
+        other_pages=frozenset({"training_reminders", "workshop_credits"}),
     ),
     Stage(
         "matching",

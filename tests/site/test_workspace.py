@@ -54,6 +54,14 @@ def test_every_stage_link_is_a_real_program_page():
     assert stage_of("program_public") is None  # the public page is not a workspace page
 
 
+def test_every_workspace_link_opens_a_page_for_the_coordinator(client, alice, program, cohort):
+    client.force_login(alice)
+    for stage in STAGES:
+        for link in stage.links:
+            args = [program.pk, link.role] if link.role else [program.pk]
+            assert client.get(reverse(link.url_name, args=args)).status_code == 200, link.url_name
+
+
 def test_coordinator_sees_the_stages_with_counts_and_the_current_stage_pages(client, alice, program, cohort):
     ApplicationFactory(cohort=cohort, status=Application.Status.SUBMITTED)
     client.force_login(alice)
