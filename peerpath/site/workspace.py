@@ -93,7 +93,10 @@ STAGES = (
             StageLink("consent_list", _("Guardian consent"), manage_only=True),
             StageLink("rubric_edit", _("Interview rubric"), manage_only=True),
         ),
-        other_pages=frozenset({"consent_request", "rubric_criterion_edit", "rubric_criterion_delete"}),
+        other_pages=frozenset(
+            {"consent_request", "rubric_criterion_edit", "rubric_criterion_delete", "application_screening"}
+            | {"interview_schedule", "interview_score", "reference_request", "background_check_add"}
+        ),
         count_label=_("applications in screening or interview"),
     ),
     Stage(
@@ -112,7 +115,10 @@ STAGES = (
             StageLink("match_rounds", _("Match rounds"), manage_only=True),
             StageLink("matching_settings", _("Weights and rules"), manage_only=True),
         ),
-        other_pages=frozenset({"match_round_compare"}),
+        other_pages=frozenset(
+            {"match_round_compare", "match_round_detail", "match_round_publish", "match_round_blockers"}
+            | {"match_proposal_swap"}
+        ),
         count_label=_("rounds ready for review"),
     ),
     Stage(

@@ -239,7 +239,7 @@ def test_review_page_queries_do_not_grow_with_proposals(
     client.force_login(alice)
     url = reverse("match_round_detail", args=[round.pk])
     client.get(url)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         client.get(url)
 
 

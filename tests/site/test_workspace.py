@@ -113,3 +113,17 @@ def test_workspace_badge_is_announced_with_its_meaning(client, alice, program, c
     nav = _workspace(client.get(reverse("program_detail", args=[program.pk])).content.decode())
 
     assert '<span class="visually-hidden"> applications in screening or interview</span>' in nav
+
+
+def test_a_round_and_an_application_page_keep_the_workspace(client, alice, program, cohort):
+    round = MatchRound.objects.create(cohort=cohort, number=1, status=MatchRound.Status.DRAFT)
+    application = ApplicationFactory(cohort=cohort, status=Application.Status.SCREENING)
+    client.force_login(alice)
+
+    round_nav = _workspace(client.get(reverse("match_round_detail", args=[round.pk])).content.decode())
+    screening_nav = _workspace(
+        client.get(reverse("application_screening", args=[application.pk])).content.decode()
+    )
+
+    assert re.search(r'aria-current="true">Matching', round_nav)
+    assert re.search(r'aria-current="true">Screening', screening_nav)

@@ -10,9 +10,23 @@ from peerpath.site.workspace import STAGES, stage_of, waiting_counts
 register = template.Library()
 
 
+def _program_on_page(context: template.Context) -> Program | None:
+    """The program a page is about: given directly, or through the round, application or event shown."""
+    program = context.get("program")
+    if isinstance(program, Program):
+        return program
+    for key, path in (("round", "cohort.program"), ("application", "cohort.program"), ("event", "program")):
+        obj = context.get(key)
+        for attribute in path.split(".") if obj is not None else []:
+            obj = getattr(obj, attribute, None)
+        if isinstance(obj, Program):
+            return obj
+    return None
+
+
 def _stages(context: template.Context, with_counts: bool) -> tuple[Program | None, list[dict[str, Any]]]:
     """The stages and links this person may use for the program on the page (none if they may not)."""
-    program = context.get("program")
+    program = _program_on_page(context)
     request = context.get("request")
     user = getattr(request, "user", None)
     if not isinstance(program, Program) or user is None or not user.is_authenticated:
