@@ -1,5 +1,6 @@
 import datetime
 import uuid
+import zoneinfo
 
 import pytest
 import time_machine
@@ -7,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from peerpath.core.models import AuditEntry
-from peerpath.programs.models import Participant
+from peerpath.programs.models import Cohort, Participant
 from peerpath.recruitment.models import Application, Interview, Nomination, Question
 from peerpath.recruitment.queries import applications as queries
 from peerpath.recruitment.services.applications import (
@@ -106,6 +107,20 @@ def test_submit_application_after_deadline_is_closed(cohort, bob):
         with pytest.raises(ApplicationsClosed, match="Applications closed on"):
             _submit(cohort, bob)
     assert not Application.objects.exists()
+
+
+def test_submit_application_closed_message_says_the_day_or_the_time_without_a_double_period(cohort, bob):
+    zone = zoneinfo.ZoneInfo(cohort.program.organization.timezone)
+    end_of_day = datetime.datetime(2026, 12, 25, 23, 59, 59, tzinfo=zone)
+    five_pm = datetime.datetime(2026, 12, 25, 17, 0, tzinfo=zone)
+    for deadline, expected in [(end_of_day, "Applications closed on Dec. 25, 2026."), (five_pm, "5 p.m.")]:
+        Cohort.objects.filter(pk=cohort.pk).update(application_deadline=deadline)
+        cohort.refresh_from_db()
+        with time_machine.travel(deadline + datetime.timedelta(hours=1)):
+            with pytest.raises(ApplicationsClosed) as raised:
+                _submit(cohort, bob)
+        assert expected in str(raised.value)
+        assert ".." not in str(raised.value)
 
 
 def test_save_question_keeps_choices_only_for_choice_kinds(program):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import User
@@ -14,6 +14,7 @@ from peerpath.core.audit import record_audit
 from peerpath.core.email import queue_email
 from peerpath.programs.models import Cohort, Participant, ParticipantRole, Program
 from peerpath.programs.services.participants import set_participant_status
+from peerpath.programs.templatetags.deadlines import deadline as format_deadline
 from peerpath.recruitment.models import Application, Nomination, Question
 from peerpath.recruitment.services.enrollment import check_mentee_enrollment, enroll_mentee
 from peerpath.recruitment.services.participation import (
@@ -181,10 +182,10 @@ def submit_application(
     if not cohort.accepts_applications(now):
         deadline = cohort.application_deadline
         if deadline is not None and (now or timezone.now()) > deadline:
-            raise ApplicationsClosed(
-                _("Applications closed on %(deadline)s.")
-                % {"deadline": formats.date_format(timezone.localtime(deadline), "DATETIME_FORMAT")}
-            )
+            closed = _("Applications closed on %(deadline)s.") % {
+                "deadline": format_deadline(deadline, cohort.program.organization)
+            }
+            raise ApplicationsClosed(closed.replace("..", "."))  # "5 p.m." ends the sentence already
         raise ApplicationsClosed(_("Applications for this program are not open yet."))
     check_can_take_part(cohort=cohort, person=applicant, role=role, actor=applicant, request=request)
     nomination = (
