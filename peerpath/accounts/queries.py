@@ -1,7 +1,6 @@
 """Reads about people and organizations that more than one caller needs."""
 
-from typing import Any
-
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 
 from peerpath.accounts.models import GuardianLink, Membership, Organization, User
@@ -9,7 +8,7 @@ from peerpath.core import policy
 from peerpath.core.roles import STAFF_ROLES, Role
 
 
-def home_organization_id(user: Any) -> int | None:
+def home_organization_id(user: AbstractBaseUser) -> int | None:
     """The organization a person's events are filed under: their first active membership."""
     return (
         Membership.objects.filter(user_id=user.pk, is_active=True)
@@ -19,7 +18,7 @@ def home_organization_id(user: Any) -> int | None:
     )
 
 
-def home_organization(user: Any) -> Organization | None:
+def home_organization(user: AbstractBaseUser) -> Organization | None:
     """The organization of a person's first active membership (where their sign-ins are filed)."""
     membership = (
         Membership.objects.filter(user_id=user.pk, is_active=True)
@@ -76,5 +75,5 @@ def children_of(guardian: User) -> QuerySet[GuardianLink]:
     return GuardianLink.objects.filter(guardian=guardian).select_related("student", "organization")
 
 
-def visible_organizations(user: Any, action: str = "view") -> QuerySet[Organization]:
+def visible_organizations(user: User, action: str = "view") -> QuerySet[Organization]:
     return policy.scope(user, Organization.objects.select_related("parent"), action)

@@ -13,6 +13,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from peerpath.accounts.models import User
 from peerpath.core import policy
 from peerpath.matching.eligibility import CONSENT, SCREENED, Gate, Matchability, matchability, training_gates
 from peerpath.mentorships.models import Match
@@ -170,7 +171,7 @@ class Step:
     gates: Matchability
 
 
-def participant_steps(program: Program, user: Any, today: datetime.date | None = None) -> list[Step]:
+def participant_steps(program: Program, user: User, today: datetime.date | None = None) -> list[Step]:
     today = today or timezone.localdate()
     participations = list(
         Participant.objects.filter(cohort__program=program, user=user)
@@ -193,7 +194,7 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def programs_overseen(user: Any, now: datetime.datetime | None = None) -> QuerySet[Program]:
+def programs_overseen(user: User, now: datetime.datetime | None = None) -> QuerySet[Program]:
     """The programs a staff member oversees, with what waits for them, in one query."""
     now = now or timezone.now()
     running = {"cohort__program": OuterRef("pk"), "cohort__ends_on__gte": timezone.localdate(now)}
@@ -209,7 +210,7 @@ def programs_overseen(user: Any, now: datetime.datetime | None = None) -> QueryS
     )
 
 
-def applications_of(user: Any) -> QuerySet[Application]:
+def applications_of(user: User) -> QuerySet[Application]:
     return (
         Application.objects.filter(applicant=user)
         .select_related("cohort__program__organization")

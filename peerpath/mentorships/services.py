@@ -1,12 +1,11 @@
 """Writes with business meaning for matches."""
 
-from typing import Any
-
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peerpath.accounts.models import User
 from peerpath.core.audit import record_audit
 from peerpath.core.email import queue_email
 from peerpath.mentorships.models import Match
@@ -26,7 +25,7 @@ class IllegalMatchTransition(Exception):
 
 
 def set_match_status(
-    *, match: Match, status: str, actor: Any, reason: str = "", request: HttpRequest | None = None
+    *, match: Match, status: str, actor: User, reason: str = "", request: HttpRequest | None = None
 ) -> Match:
     """The one place a match's status changes: validate, save, audit."""
     old = match.status
@@ -56,7 +55,7 @@ def set_match_status(
     return match
 
 
-def propose_match(*, cohort: Cohort, mentor: Any, mentee: Any, actor: Any, subject: str = "") -> Match:
+def propose_match(*, cohort: Cohort, mentor: User, mentee: User, actor: User, subject: str = "") -> Match:
     """A new match in status proposed (from a published round), with e-mails to both people and to a
     minor mentee's guardians, queued for after the commit."""
     match = Match.objects.create(cohort=cohort, mentor=mentor, mentee=mentee, subject=subject)
@@ -85,7 +84,7 @@ def propose_match(*, cohort: Cohort, mentor: Any, mentee: Any, actor: Any, subje
 
 
 def return_to_pool(
-    *, match: Match, actor: Any, reason: str = "", request: HttpRequest | None = None
+    *, match: Match, actor: User, reason: str = "", request: HttpRequest | None = None
 ) -> Match:
     """Close an open match so that the mentee is matched again, with priority, in the next round."""
     return set_match_status(

@@ -11,7 +11,7 @@ import numpy as np
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
-from peerpath.accounts.models import Membership
+from peerpath.accounts.models import Membership, User
 from peerpath.engine.inputs import CONSTRAINTS, Constraints
 from peerpath.engine.scoring import score_pairs
 from peerpath.matching.features import build_inputs, mentee_key, mentor_places
@@ -242,7 +242,7 @@ def _natural(label: str) -> tuple[int, str]:
 
 @dataclass
 class Difference:
-    mentee: Any
+    mentee: User
     subject: str
     mentor_a: Any
     score_a: int | None  # fit, 0-100

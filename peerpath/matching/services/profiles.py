@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from peerpath.accounts.models import Organization
+from peerpath.accounts.models import Organization, User
 from peerpath.core.audit import record_audit
 from peerpath.matching.features import profiles_for
 from peerpath.matching.models import InterestTag, Preference, Profile
@@ -59,7 +59,7 @@ def ensure_profiles(participants: Sequence[Participant]) -> dict[int, Profile]:
 
 
 def save_profile(
-    *, profile: Profile, data: dict[str, Any], actor: Any, request: HttpRequest | None = None
+    *, profile: Profile, data: dict[str, Any], actor: User, request: HttpRequest | None = None
 ) -> list[str]:
     """Store the edited fields and who edited them. Returns the names of the fields that changed.
 
@@ -97,7 +97,7 @@ def add_preference(
     participant: Participant,
     mentor_id: int,
     kind: str,
-    actor: Any,
+    actor: User,
     allowed_mentor_ids: Collection[int] | None = None,
     request: HttpRequest | None = None,
 ) -> Preference:
@@ -161,7 +161,7 @@ def add_preference(
     return preference
 
 
-def remove_preference(*, preference: Preference, actor: Any, request: HttpRequest | None = None) -> None:
+def remove_preference(*, preference: Preference, actor: User, request: HttpRequest | None = None) -> None:
     """Withdraw a request or an avoid. A mentee removes only the wishes they made themselves; one the
     program team added stays until the team removes it."""
     if actor.pk == preference.mentee_id and preference.created_by_id not in (None, actor.pk):
@@ -187,7 +187,7 @@ def remove_preference(*, preference: Preference, actor: Any, request: HttpReques
 
 
 def add_interests(
-    *, organization: Organization, names: Sequence[str], actor: Any, request: HttpRequest | None = None
+    *, organization: Organization, names: Sequence[str], actor: User, request: HttpRequest | None = None
 ) -> tuple[list[InterestTag], list[str]]:
     """Add tags, skipping those already there in any case. Returns (added, skipped names)."""
     existing = {
@@ -220,7 +220,7 @@ def add_interests(
     return added, skipped
 
 
-def rename_interest(*, tag: InterestTag, name: str, actor: Any, request: HttpRequest | None = None) -> int:
+def rename_interest(*, tag: InterestTag, name: str, actor: User, request: HttpRequest | None = None) -> int:
     """Rename a tag, and the interest in the profiles of the organization's programs that list it.
 
     Returns how many profiles changed."""
@@ -256,7 +256,7 @@ def rename_interest(*, tag: InterestTag, name: str, actor: Any, request: HttpReq
     return len(changed)
 
 
-def delete_interest(*, tag: InterestTag, actor: Any, request: HttpRequest | None = None) -> None:
+def delete_interest(*, tag: InterestTag, actor: User, request: HttpRequest | None = None) -> None:
     """Remove a tag from the vocabulary. Profiles that list it keep it, as one of their "other interests"."""
     with transaction.atomic():
         record_audit(

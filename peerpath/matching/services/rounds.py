@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peerpath.accounts.models import User
 from peerpath.core.audit import record_audit
 from peerpath.engine.explanations import bit_indexes, tag_names
 from peerpath.engine.inputs import SCORE_SCALE, Vocabulary
@@ -63,7 +64,12 @@ def snapshot(settings: MatchSettings) -> dict[str, Any]:
 
 
 def set_round_status(
-    *, round: MatchRound, status: str, actor: Any = None, request: HttpRequest | None = None, **fields: Any
+    *,
+    round: MatchRound,
+    status: str,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+    **fields: Any,
 ) -> MatchRound:
     """The one place a round's status changes: validate, save (with `fields`), audit."""
     old = round.status
@@ -93,7 +99,7 @@ def set_round_status(
 def create_round(
     *,
     cohort: Cohort,
-    actor: Any,
+    actor: User,
     config: dict[str, Any] | None = None,
     previous: MatchRound | None = None,
 ) -> MatchRound:
@@ -117,7 +123,7 @@ def create_round(
     return round
 
 
-def rerun_round(*, round: MatchRound, actor: Any, use_current_settings: bool = True) -> MatchRound:
+def rerun_round(*, round: MatchRound, actor: User, use_current_settings: bool = True) -> MatchRound:
     """A new round keeping this one's locked pairs and exclusions; weights from the settings now."""
     config = snapshot(settings_for(round.cohort.program)) if use_current_settings else dict(round.config)
     config["locked"] = [
@@ -277,7 +283,7 @@ def _unmatched_reason(unmatched: Unmatched) -> str:
     return unmatched.constraint or "no_mentors"
 
 
-def start_round(*, cohort: Cohort, actor: Any, previous: MatchRound | None = None) -> MatchRound:
+def start_round(*, cohort: Cohort, actor: User, previous: MatchRound | None = None) -> MatchRound:
     """Create a round and run it: at once for a small cohort, as a background task for a large one."""
     round = rerun_round(round=previous, actor=actor) if previous else create_round(cohort=cohort, actor=actor)
     size = cohort.participants.count()
@@ -321,7 +327,7 @@ def set_proposal_decision(
     *,
     round: MatchRound,
     action: str,
-    actor: Any,
+    actor: User,
     proposal_ids: Iterable[int] = (),
     person_id: int | None = None,
     mentor_id: int | None = None,
@@ -647,7 +653,7 @@ def swap_options(proposal: Proposal) -> list[SwapOption]:
 # Publishing -------------------------------------------------------------------------------------------
 
 
-def publish_round(*, round: MatchRound, actor: Any, request: HttpRequest | None = None) -> int:
+def publish_round(*, round: MatchRound, actor: User, request: HttpRequest | None = None) -> int:
     """Turn the accepted proposals into proposed matches (notifications queued on commit).
 
     Returns how many matches were made."""

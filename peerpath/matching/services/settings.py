@@ -5,12 +5,13 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 
+from peerpath.accounts.models import User
 from peerpath.core.audit import record_audit
 from peerpath.matching.models import MatchSettings
 
 
 def save_settings(
-    *, settings: MatchSettings, data: dict[str, Any], actor: Any, request: HttpRequest | None = None
+    *, settings: MatchSettings, data: dict[str, Any], actor: User, request: HttpRequest | None = None
 ) -> list[str]:
     """Store the coordinator's settings; the next round snapshots them. Returns the fields that changed."""
     changed = [name for name, value in data.items() if getattr(settings, name) != value]

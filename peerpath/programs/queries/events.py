@@ -2,8 +2,8 @@
 
 import datetime
 import zoneinfo
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -32,7 +32,7 @@ def with_going_count(events: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def events_of_program(
-    program: Program, *, user: Any, past: bool = False, now: datetime.datetime | None = None
+    program: Program, *, user: User, past: bool = False, now: datetime.datetime | None = None
 ) -> QuerySet[Event]:
     """Upcoming (not yet ended, soonest first) or past (latest first) events of a program, each with
     the number of people going and `my_status`, the RSVP status of `user` (or None)."""
@@ -59,10 +59,10 @@ def upcoming_events_of_program(program: Program, now: datetime.datetime | None =
     )
 
 
-def rsvp_of(event: Event, user: Any) -> RSVP | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return RSVP.objects.filter(event=event, user_id=user.pk).first()
+def rsvp_of(event: Event, user: User | AnonymousUser) -> RSVP | None:
+    if not isinstance(user, User):
+        return None  # an anonymous visitor has no answer
+    return RSVP.objects.filter(event=event, user=user).first()
 
 
 def waitlist(event: Event) -> QuerySet[RSVP]:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peerpath.accounts.models import User
 from peerpath.core.audit import record_audit
 from peerpath.core.email import queue_email
 from peerpath.programs.models import RSVP, Attendance, Event, Program
@@ -51,7 +52,7 @@ class EventStarted(EventError):
 
 
 def create_event(
-    *, program: Program, actor: Any, data: Mapping[str, Any], request: HttpRequest | None = None
+    *, program: Program, actor: User, data: Mapping[str, Any], request: HttpRequest | None = None
 ) -> Event:
     """A new event of `program`; `data` holds the validated EVENT_FIELDS."""
     with transaction.atomic():
@@ -67,7 +68,7 @@ def create_event(
 
 
 def update_event(
-    *, event: Event, actor: Any, data: Mapping[str, Any], request: HttpRequest | None = None
+    *, event: Event, actor: User, data: Mapping[str, Any], request: HttpRequest | None = None
 ) -> Event:
     """Change an event's details. When the capacity grows, the first people waiting get the new seats."""
     with transaction.atomic():
@@ -91,7 +92,7 @@ def update_event(
     return locked
 
 
-def cancel_event(*, event: Event, actor: Any, request: HttpRequest | None = None) -> Event:
+def cancel_event(*, event: Event, actor: User, request: HttpRequest | None = None) -> Event:
     """Cancel an event: everyone going or waiting hears about it. The event, its RSVPs and any
     attendance stay on record, marked cancelled."""
     with transaction.atomic():
@@ -118,7 +119,7 @@ def cancel_event(*, event: Event, actor: Any, request: HttpRequest | None = None
 # RSVPs ---------------------------------------------------------------------------------------------
 
 
-def rsvp_to_event(*, event: Event, user: Any, request: HttpRequest | None = None) -> RSVP:
+def rsvp_to_event(*, event: Event, user: User, request: HttpRequest | None = None) -> RSVP:
     """Going when a seat is free, otherwise on the waitlist. Answering again changes nothing."""
     with transaction.atomic():
         locked = _lock(event)
@@ -136,7 +137,7 @@ def rsvp_to_event(*, event: Event, user: Any, request: HttpRequest | None = None
     return rsvp
 
 
-def cancel_rsvp(*, event: Event, user: Any, request: HttpRequest | None = None) -> RSVP | None:
+def cancel_rsvp(*, event: Event, user: User, request: HttpRequest | None = None) -> RSVP | None:
     """Withdraw an RSVP. A freed seat goes to the first person on the waitlist, who is told by e-mail."""
     with transaction.atomic():
         locked = _lock(event)
@@ -152,7 +153,7 @@ def cancel_rsvp(*, event: Event, user: Any, request: HttpRequest | None = None) 
     return rsvp
 
 
-def fill_open_seats(*, event: Event, actor: Any, request: HttpRequest | None = None) -> list[RSVP]:
+def fill_open_seats(*, event: Event, actor: User, request: HttpRequest | None = None) -> list[RSVP]:
     """Give free seats to the people waiting, first in line first. The caller holds the event's lock."""
     if event.starts_at <= timezone.now():
         return []
@@ -165,7 +166,7 @@ def fill_open_seats(*, event: Event, actor: Any, request: HttpRequest | None = N
     return promoted
 
 
-def set_rsvp_status(*, rsvp: RSVP, status: str, actor: Any, request: HttpRequest | None = None) -> RSVP:
+def set_rsvp_status(*, rsvp: RSVP, status: str, actor: User, request: HttpRequest | None = None) -> RSVP:
     """The one place an RSVP's status changes: validate, save, audit, and e-mail a promoted person.
 
     Call it inside a transaction that holds the event's lock (`select_for_update`), as the services
@@ -194,7 +195,7 @@ def record_attendance(
     *,
     event: Event,
     present_user_ids: Collection[int],
-    recorded_by: Any,
+    recorded_by: User,
     request: HttpRequest | None = None,
 ) -> list[Attendance]:
     """Mark everyone on the event's roster present or absent. Ids not on the roster are ignored."""
@@ -251,7 +252,7 @@ def _refuse_if_started(event: Event) -> None:
         raise EventStarted(_("This event has already started; RSVPs are closed."))
 
 
-def _audit_rsvp(rsvp: RSVP, *, old: str, actor: Any, request: HttpRequest | None) -> None:
+def _audit_rsvp(rsvp: RSVP, *, old: str, actor: User, request: HttpRequest | None) -> None:
     record_audit(
         action="rsvp.status_changed",
         actor=actor,
@@ -262,7 +263,7 @@ def _audit_rsvp(rsvp: RSVP, *, old: str, actor: Any, request: HttpRequest | None
     )
 
 
-def _queue_event_email(user: Any, template: str, event: Event, request: HttpRequest | None) -> None:
+def _queue_event_email(user: User, template: str, event: Event, request: HttpRequest | None) -> None:
     path = reverse("event_detail", args=[event.pk])
     context = {
         "user": user,

@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from peerpath.accounts.models import Organization
+from peerpath.accounts.models import Organization, User
 from peerpath.core.audit import record_audit
 from peerpath.programs.models import Cohort, Phase, Program, ProgramStaff
 
@@ -19,7 +19,7 @@ class ProgramError(Exception):
 def create_program(
     *,
     organization: Organization,
-    actor: Any,
+    actor: User,
     fields: dict[str, Any],
     partner_schools: Iterable[Organization] = (),
     request: HttpRequest | None = None,
@@ -42,7 +42,7 @@ def create_program(
 def update_program(
     *,
     program: Program,
-    actor: Any,
+    actor: User,
     fields: dict[str, Any],
     partner_schools: Iterable[Organization],
     request: HttpRequest | None = None,
@@ -69,7 +69,7 @@ def update_program(
 
 
 def save_program_part(
-    *, program: Program, part: models.Model, actor: Any, request: HttpRequest | None = None
+    *, program: Program, part: models.Model, actor: User, request: HttpRequest | None = None
 ) -> models.Model:
     """Create or update an objective, staff role, supporter, cohort or phase of `program`."""
     created = part.pk is None
@@ -87,7 +87,7 @@ def save_program_part(
 
 
 def delete_program_part(
-    *, program: Program, part: models.Model, actor: Any, request: HttpRequest | None = None
+    *, program: Program, part: models.Model, actor: User, request: HttpRequest | None = None
 ) -> None:
     """Delete a part of `program`. A cohort that people applied to or joined is kept: its data matters."""
     if isinstance(part, Cohort) and (part.participants.exists() or part.applications.exists()):

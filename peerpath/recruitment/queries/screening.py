@@ -289,7 +289,7 @@ def references_past_expiry(now: datetime.datetime) -> QuerySet[Reference]:
     )
 
 
-def screening_record(application: Application, user: Any) -> dict[str, Any]:
+def screening_record(application: Application, user: User) -> dict[str, Any]:
     """Interviews with their scores, references and checks of one application (staff only)."""
     program = application.cohort.program
     interviews = list(

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from peerpath.accounts.models import User
 from peerpath.core.audit import record_audit
 from peerpath.core.email import queue_email
 from peerpath.programs.models import Program
@@ -69,7 +70,7 @@ def update_rubric_criterion(*, criterion: RubricCriterion, name: str, descriptio
 
 
 def delete_rubric_criterion(
-    *, criterion: RubricCriterion, actor: Any, request: HttpRequest | None = None
+    *, criterion: RubricCriterion, actor: User, request: HttpRequest | None = None
 ) -> None:
     """Deleting a criterion deletes its scores too, so the audit trail keeps a note of it."""
     with transaction.atomic():
@@ -108,10 +109,10 @@ def move_rubric_criterion(*, criterion: RubricCriterion, up: bool) -> None:
 def schedule_interview(
     *,
     application: Application,
-    interviewer: Any,
+    interviewer: User,
     scheduled_at: datetime.datetime,
     location: str,
-    actor: Any,
+    actor: User,
     request: HttpRequest | None = None,
 ) -> Interview:
     """Schedule an interview; the first one moves a submitted or screening application to interview.
@@ -208,7 +209,7 @@ def record_interview_scores(
     interview: Interview,
     scores: dict[int, tuple[int, str]],
     comments: str,
-    actor: Any,
+    actor: User,
     request: HttpRequest | None = None,
 ) -> Interview:
     """Save one score (1–5) and comment per criterion id, and mark the interview completed."""
@@ -256,7 +257,7 @@ def legal_bulk_moves(applications: Iterable[Application]) -> list[str]:
 
 
 def bulk_set_application_status(
-    *, applications: list[Application], status: str, actor: Any, request: HttpRequest | None = None
+    *, applications: list[Application], status: str, actor: User, request: HttpRequest | None = None
 ) -> BulkResult:
     """Move each application through `set_application_status`; illegal moves are skipped and reported."""
     result = BulkResult()
@@ -320,7 +321,7 @@ def request_reference(
     name: str,
     email: str,
     relationship: str,
-    actor: Any,
+    actor: User,
     base_url: str,
     request: HttpRequest | None = None,
 ) -> Reference:
@@ -348,7 +349,7 @@ def set_reference_status(
     *,
     reference: Reference,
     status: str,
-    actor: Any = None,
+    actor: User | None = None,
     actor_label: str = "",
     request: HttpRequest | None = None,
 ) -> Reference:
@@ -453,7 +454,12 @@ CHECK_FIELDS = ("kind", "result", "checked_on", "expires_on", "notes")
 
 
 def record_background_check(
-    *, organization_id: int, person: Any, data: dict[str, Any], actor: Any, request: HttpRequest | None = None
+    *,
+    organization_id: int,
+    person: User,
+    data: dict[str, Any],
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> BackgroundCheck:
     """Record the outcome of a check (never the document)."""
     with transaction.atomic():
@@ -475,7 +481,7 @@ def record_background_check(
 
 
 def update_background_check(
-    *, check: BackgroundCheck, data: dict[str, Any], actor: Any, request: HttpRequest | None = None
+    *, check: BackgroundCheck, data: dict[str, Any], actor: User, request: HttpRequest | None = None
 ) -> BackgroundCheck:
     old_result = check.result
     with transaction.atomic():
