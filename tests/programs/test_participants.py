@@ -44,3 +44,19 @@ def test_set_participant_status_saves_only_the_status(cohort, alice, carol):
     Participant.objects.filter(pk=participant.pk).update(source="referral")  # changed meanwhile
     set_participant_status(participant=participant, status=Status.WITHDRAWN, actor=alice)
     assert Participant.objects.get(pk=participant.pk).source == "referral"
+
+
+def test_set_participant_status_refusal_names_both_statuses_in_a_sentence(cohort, alice, carol):
+    participant = ParticipantFactory(cohort=cohort, user=carol, status=Status.WITHDRAWN)
+    with pytest.raises(IllegalParticipantTransition) as refused:
+        set_participant_status(participant=participant, status=Status.WITHDRAWN, actor=alice)
+    assert str(refused.value) == "A participant who is withdrawn cannot become withdrawn."
+
+
+def test_set_participant_status_audits_an_empty_reason_and_the_request_address(cohort, alice, carol, rf):
+    participant = ParticipantFactory(cohort=cohort, user=carol)
+    request = rf.post("/", REMOTE_ADDR="203.0.113.5")
+    set_participant_status(participant=participant, status=Status.WITHDRAWN, actor=alice, request=request)
+    entry = AuditEntry.objects.get(action="participant.status_changed")
+    assert entry.detail["reason"] == ""
+    assert entry.ip_address == "203.0.113.5"

@@ -222,3 +222,13 @@ def test_issue_certificate_lists_a_refresher_on_the_day_it_expires(trained_bob, 
 
     assert "Confidentiality" in [module["title"] for module in on_the_day.modules]
     assert "Confidentiality" not in [module["title"] for module in next_day.modules]
+
+
+def test_certificate_from_code_reads_the_certificate_its_person_and_school_in_one_query(
+    certificate, django_assert_num_queries
+):
+    code = verification_code(certificate)
+    expected = (certificate.user.username, certificate.organization.slug)
+    with django_assert_num_queries(1):
+        found = certificate_from_code(code)
+        assert (found.user.username, found.organization.slug) == expected
