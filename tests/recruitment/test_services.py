@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from peerpath.core.models import AuditEntry
+from peerpath.core.roles import Role
 from peerpath.programs.models import Cohort, Participant
 from peerpath.recruitment.models import Application, Interview, Nomination, Question
 from peerpath.recruitment.queries import applications as queries
@@ -23,7 +24,7 @@ from peerpath.recruitment.services.applications import (
     set_application_status,
     submit_application,
 )
-from tests.factories import ApplicationFactory, CohortFactory, ParticipantFactory
+from tests.factories import ApplicationFactory, CohortFactory, ParticipantFactory, ProgramFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +300,61 @@ def test_bulk_approval_skips_a_person_in_the_other_role_with_the_reason(cohort, 
     result = bulk_set_application_status(applications=applications, status=Status.APPROVED, actor=alice)
     assert [a.applicant for a in result.moved] == [bob]
     assert [(a.applicant, "one role per cohort" in reason) for a, reason in result.skipped] == [(carol, True)]
+
+
+def test_submit_application_before_the_window_says_not_open_yet(cohort, bob):
+    with time_machine.travel(cohort.applications_open_at - datetime.timedelta(hours=1)):
+        with pytest.raises(ApplicationsClosed) as refused:
+            _submit(cohort, bob)
+    assert str(refused.value) == "Applications for this program are not open yet."
+
+
+def test_submit_application_twice_names_the_cohort_and_hands_back_the_first(cohort, bob):
+    first = _submit(cohort, bob, uuid.uuid4())
+    with pytest.raises(AlreadyApplied) as refused:
+        _submit(cohort, bob, uuid.uuid4())
+    assert str(refused.value) == f"You have already applied to this program for {cohort.name}."
+    assert refused.value.application == first
+
+
+def test_submit_application_is_not_blocked_by_someone_elses_or_another_roles_application(
+    cohort, bob, lincoln
+):
+    other = member(lincoln, Role.STUDENT, username="other", grade=11)
+    ApplicationFactory(cohort=cohort, applicant=other, role="mentor")
+    ApplicationFactory(cohort=CohortFactory(program=cohort.program, name="Next year"), applicant=bob)
+
+    application = _submit(cohort, bob)
+
+    assert (application.applicant, application.cohort) == (bob, cohort)
+
+
+def test_submit_application_audits_the_application_its_school_and_address(cohort, bob, rf):
+    application = _submit(cohort, bob, request=rf.post("/", REMOTE_ADDR="203.0.113.8"))
+    entry = AuditEntry.objects.get(action="application.submitted")
+    assert (entry.actor, entry.target_id, entry.organization_id) == (
+        bob,
+        str(application.pk),
+        cohort.program.organization_id,
+    )
+    assert entry.ip_address == "203.0.113.8"
+
+
+def test_submit_application_links_only_the_nomination_of_this_program_role_and_student(
+    cohort, alice, bob, lincoln
+):
+    other_program = ProgramFactory(organization=lincoln, name="Other", slug="other")
+    someone = member(lincoln, Role.STUDENT, username="someone", grade=11)
+    for program, nominee, role in [
+        (other_program, bob, "mentor"),  # another program
+        (cohort.program, bob, "mentee"),  # another role
+        (cohort.program, someone, "mentor"),  # another student
+    ]:
+        Nomination.objects.create(
+            program=program, nominee=nominee, role=role, nominated_by=alice, reason="Kind"
+        )
+
+    application = _submit(cohort, bob)
+
+    assert application.nomination is None
+    assert application.source != Application.Source.NOMINATION
