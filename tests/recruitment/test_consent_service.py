@@ -113,7 +113,7 @@ def test_set_consent_status_signed_in_guardian_is_the_actor(requested, erin):
 def test_set_consent_status_answer_after_expiry_is_refused(requested):
     with (
         time_machine.travel(NOW + datetime.timedelta(days=14), tick=False),
-        pytest.raises(ConsentError, match="This consent request has expired."),
+        pytest.raises(ConsentError, match=r"^This consent request has expired\.$"),
     ):
         set_consent_status(consent=requested, status=Consent.Status.GIVEN)
     assert Consent.objects.get(pk=requested.pk).status == Consent.Status.REQUESTED
@@ -130,7 +130,7 @@ def test_set_consent_status_answer_a_second_before_expiry_counts(requested):
 def test_set_consent_status_given_is_final(requested, status):
     with time_machine.travel(NOW, tick=False):
         set_consent_status(consent=requested, status=Consent.Status.GIVEN)
-        with pytest.raises(ConsentError, match="This consent request was already answered."):
+        with pytest.raises(ConsentError, match=r"^This consent request was already answered\.$"):
             set_consent_status(consent=requested, status=status)
     assert Consent.objects.get(pk=requested.pk).status == Consent.Status.GIVEN
     assert AuditEntry.objects.count() == 1

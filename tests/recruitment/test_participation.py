@@ -279,3 +279,33 @@ def test_a_withdrawn_mentee_cannot_sign_themself_up_again(cohort, carol):
     with pytest.raises(AlreadyEnrolled):
         sign_up_mentee(cohort=cohort, student=carol)
     assert Participant.objects.get(user=carol).status == Participant.Status.WITHDRAWN
+
+
+def test_refer_mentee_audits_the_enrollment_with_its_student_source_school_and_address(
+    cohort, frank, bob, rf
+):
+    request = rf.post("/", REMOTE_ADDR="203.0.113.6")
+    participant = refer_mentee(cohort=cohort, student=bob, referred_by=frank, reason="Quiet", request=request)
+    entry = AuditEntry.objects.get(action="enrollment.referred")
+    assert (entry.actor, entry.target_id, entry.organization_id) == (
+        frank,
+        str(participant.pk),
+        cohort.program.organization_id,
+    )
+    assert entry.detail == {"student": bob.pk, "source": Participant.Source.REFERRAL}
+    assert entry.ip_address == "203.0.113.6"
+
+
+def test_refer_mentee_twice_says_who_is_already_a_mentee_and_where(cohort, frank, bob):
+    refer_mentee(cohort=cohort, student=bob, referred_by=frank, reason="Quiet")
+    with pytest.raises(AlreadyEnrolled) as refused:
+        refer_mentee(cohort=cohort, student=bob, referred_by=frank, reason="Again")
+    assert str(refused.value) == f"{bob} is already a mentee in {cohort}."
+
+
+def test_refer_mentee_brings_back_a_withdrawn_mentee_with_the_referral_as_reason(cohort, frank, bob):
+    withdrawn = ParticipantFactory(cohort=cohort, user=bob, status=Participant.Status.WITHDRAWN)
+    refer_mentee(cohort=cohort, student=bob, referred_by=frank, reason="Back")
+    assert Participant.objects.get(pk=withdrawn.pk).status == Participant.Status.ENROLLED
+    change = AuditEntry.objects.get(action="participant.status_changed")
+    assert change.detail["reason"] == str(Participant.Source.REFERRAL.label)
