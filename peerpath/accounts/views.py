@@ -15,7 +15,7 @@ from peerpath.accounts.forms import LanguageForm, PeopleSearchForm
 from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.accounts.models import Organization, User
 from peerpath.accounts.queries import organizations_with_counts, people_in
-from peerpath.accounts.services import record_student_record_view, set_preferred_language
+from peerpath.accounts.services.profile import record_student_record_view, set_preferred_language
 from peerpath.core import policy
 from peerpath.core.audit import record_audit
 from peerpath.core.roles import STAFF_ROLES

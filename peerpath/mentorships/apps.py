@@ -7,4 +7,4 @@ class MentorshipsConfig(AppConfig):
     verbose_name = "Mentorships"
 
     def ready(self) -> None:
-        from peerpath.mentorships import policies  # noqa: F401
+        from peerpath.mentorships import impact, policies  # noqa: F401

@@ -7,4 +7,4 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "Recruitment and screening"
 
     def ready(self) -> None:
-        from peerpath.recruitment import policies  # noqa: F401
+        from peerpath.recruitment import impact, policies  # noqa: F401

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.accounts.models import Organization
-from peerpath.accounts.services import record_student_record_view
+from peerpath.accounts.services.profile import record_student_record_view
 from peerpath.core import policy
 from peerpath.matching.forms.profiles import InterestAddForm, InterestRenameForm, PreferenceForm, ProfileForm
 from peerpath.matching.models import InterestTag, Preference, Profile

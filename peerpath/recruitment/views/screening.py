@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from peerpath.accounts.http import AuthenticatedHttpRequest
 from peerpath.accounts.models import Organization, User
-from peerpath.accounts.services import record_student_record_view
+from peerpath.accounts.services.profile import record_student_record_view
 from peerpath.core import policy
 from peerpath.programs.models import Cohort, Program
 from peerpath.recruitment.forms.screening import (

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from peerpath.accounts.http import AuthenticatedHttpRequest
-from peerpath.accounts.services import record_student_record_view
+from peerpath.accounts.services.profile import record_student_record_view
 from peerpath.core import policy
 from peerpath.training.models import Certificate, Completion
 from peerpath.training.services.certificates import (

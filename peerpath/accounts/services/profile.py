@@ -1,4 +1,4 @@
-"""Writes about people with business meaning."""
+"""Writes about one person's own profile and the trace of who read a student record."""
 
 from django.http import HttpRequest
 

@@ -1,0 +1,5 @@
+"""Integrations' models, one module per area: rosters (import history)."""
+
+from peerpath.integrations.models.rosters import RosterImport
+
+__all__ = ["RosterImport"]
