@@ -208,3 +208,199 @@ def test_submit_quiz_refresher_can_be_retaken_the_day_after_it_expires(refresher
     assert attempt.passed
     completion.refresh_from_db()
     assert completion.expires_at == next_morning + datetime.timedelta(days=30)
+
+
+# Recording an attempt: the same form posted twice, the race fallback, what is stored and audited --------
+
+
+def _submit_token(module: Module, user, answers, token: uuid.UUID, now=NOW, request=None) -> Attempt:
+    return submit_quiz(
+        module=module,
+        user=user,
+        answers={str(question.pk): chosen for question, chosen in answers.items()},
+        submit_token=token,
+        now=now,
+        request=request,
+    )
+
+
+def test_the_same_passing_form_posted_again_hands_back_its_attempt_not_already_completed(module, bob):
+    question = quiz_question(module)
+    token = uuid.uuid4()
+    first = _submit_token(module, bob, {question: _right(question)}, token)
+
+    again = _submit_token(
+        module, bob, {question: _right(question)}, token, now=NOW + datetime.timedelta(seconds=2)
+    )
+
+    assert again.pk == first.pk
+    assert Attempt.objects.filter(user=bob).count() == 1
+
+
+def test_the_last_allowed_attempt_posted_again_hands_back_its_attempt_not_no_attempts_left(module, bob):
+    module.max_attempts = 1
+    module.save()
+    question = quiz_question(module)
+    token = uuid.uuid4()
+    first = _submit_token(module, bob, {question: _wrong(question)}, token)
+
+    assert _submit_token(module, bob, {question: _wrong(question)}, token).pk == first.pk
+
+
+def test_a_lost_race_on_the_same_form_hands_back_the_winners_attempt(module, bob, carol, monkeypatch):
+    """Two requests with one token: the loser's insert fails on the unique token, it returns the winner's."""
+    from django.db import IntegrityError
+
+    from peerpath.training.services import modules as service
+
+    question = quiz_question(module)
+    token = uuid.uuid4()
+    winner = Attempt.objects.create(
+        module=module, user=bob, submit_token=token, answers={}, score=0, passed=False
+    )
+    Attempt.objects.create(
+        module=module, user=bob, submit_token=uuid.uuid4(), answers={}, score=100, passed=True
+    )  # newer
+    other_module = ModuleFactory(organization=module.organization)
+    Attempt.objects.create(
+        module=other_module, user=bob, submit_token=uuid.uuid4(), answers={}, score=0, passed=False
+    )
+    Attempt.objects.create(
+        module=module, user=carol, submit_token=uuid.uuid4(), answers={}, score=0, passed=False
+    )
+
+    def lose_the_race(**kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(service, "_record_attempt", lose_the_race)
+
+    assert _submit_token(module, bob, {question: _right(question)}, token).pk == winner.pk
+
+
+def test_an_integrity_error_without_a_winner_is_not_hidden(module, bob, monkeypatch):
+    from django.db import IntegrityError
+
+    from peerpath.training.services import modules as service
+
+    question = quiz_question(module)
+
+    def broken(**kwargs):
+        raise IntegrityError("something else")
+
+    monkeypatch.setattr(service, "_record_attempt", broken)
+
+    with pytest.raises(IntegrityError):
+        _submit_token(module, bob, {question: _right(question)}, uuid.uuid4())
+
+
+def test_a_token_of_another_module_or_person_is_not_their_attempt(module, bob, carol):
+    question = quiz_question(module)
+    other_module = ModuleFactory(organization=module.organization)
+    other_question = quiz_question(other_module)
+    token = uuid.uuid4()
+    _submit_token(other_module, bob, {other_question: _right(other_question)}, token)
+
+    # A forged reuse of the token on another module or by another person never returns that attempt.
+    with pytest.raises(Exception):  # noqa: B017, PT011 - the unique token refuses it, nothing is handed back
+        _submit_token(module, carol, {question: _right(question)}, token)
+    assert not Attempt.objects.filter(module=module).exists()
+
+
+def test_stored_answers_list_every_question_sorted_even_unanswered(module, bob, multiple):
+    question, choices = multiple
+    unanswered = quiz_question(module)
+
+    attempt = submit_quiz(
+        module=module,
+        user=bob,
+        answers={str(question.pk): [choices[1].pk, choices[0].pk, choices[1].pk]},
+        submit_token=uuid.uuid4(),
+        now=NOW,
+    )
+
+    assert attempt.answers == {
+        str(question.pk): sorted([choices[0].pk, choices[1].pk]),
+        str(unanswered.pk): [],
+    }
+    assert attempt.score == 50
+
+
+def test_grade_counts_an_unanswered_question_as_wrong(module, multiple):
+    question, choices = multiple
+    unanswered = quiz_question(module)
+
+    assert grade([question, unanswered], {str(question.pk): [choices[0].pk, choices[1].pk]}) == (1, 2)
+
+
+def test_a_pass_is_audited_with_its_source_score_attempt_and_address(module, bob, rf):
+    from peerpath.core.models import AuditEntry
+
+    question = quiz_question(module)
+    request = rf.post("/", REMOTE_ADDR="10.1.2.3")
+    request.user = bob
+
+    attempt = _submit_token(module, bob, {question: _right(question)}, uuid.uuid4(), request=request)
+
+    completion = Completion.objects.get(module=module, user=bob)
+    entry = AuditEntry.objects.get(action="training.module_completed")
+    assert entry.detail == {"source": "quiz", "score": 100, "attempt": attempt.pk}
+    assert entry.target_id == str(completion.pk)
+    assert entry.organization_id == module.organization_id
+    assert entry.ip_address == "10.1.2.3"
+
+
+def test_a_module_without_questions_says_how_it_is_completed(module, bob):
+    from peerpath.training.services.modules import NoQuiz
+
+    with pytest.raises(NoQuiz) as refused:
+        _submit_token(module, bob, {}, uuid.uuid4())
+
+    assert str(refused.value) == "This module has no quiz. Read the lessons and mark the module as completed."
+
+
+def test_already_completed_carries_this_persons_completion_and_passing_attempt(module, bob, carol):
+    question = quiz_question(module)
+    other_module = ModuleFactory(organization=module.organization)
+    other_question = quiz_question(other_module)
+    _submit(other_module, bob, {other_question: _right(other_question)})  # bob passed another module
+    passed = _submit(module, bob, {question: _right(question)})
+    _submit(module, carol, {question: _right(question)}, now=NOW + datetime.timedelta(minutes=5))  # newer
+
+    with pytest.raises(AlreadyCompleted) as refused:
+        _submit(module, bob, {question: _right(question)}, now=NOW + datetime.timedelta(minutes=10))
+
+    assert str(refused.value) == "You have already completed this module."
+    assert refused.value.completion == Completion.objects.get(module=module, user=bob)
+    assert refused.value.attempt == passed
+
+
+def test_a_completion_of_another_module_does_not_block_this_quiz(module, bob):
+    question = quiz_question(module)
+    other_module = ModuleFactory(organization=module.organization)
+    CompletionFactory(module=other_module, user=bob)
+
+    assert _submit(module, bob, {question: _right(question)}).passed
+
+
+def test_attempts_of_other_people_and_modules_do_not_use_up_mine(module, bob, carol):
+    module.max_attempts = 1
+    module.save()
+    question = quiz_question(module)
+    other_module = ModuleFactory(organization=module.organization, max_attempts=1)
+    other_question = quiz_question(other_module)
+    _submit(module, carol, {question: _wrong(question)})
+    _submit(other_module, bob, {other_question: _wrong(other_question)})
+
+    assert _submit(module, bob, {question: _wrong(question)}).score == 0
+    with pytest.raises(NoAttemptsLeft) as refused:
+        _submit(module, bob, {question: _right(question)})
+    assert str(refused.value) == "You have used all 1 attempts for this quiz. Ask your coordinator for help."
+
+
+def test_submitting_a_quiz_reads_the_choices_once(module, bob, django_assert_max_num_queries):
+    questions = [quiz_question(module) for _ in range(6)]
+    answers = {question: _right(question) for question in questions}
+    answers = {str(q.pk): chosen for q, chosen in answers.items()}
+
+    with django_assert_max_num_queries(15):  # choices prefetched: not one query per question
+        submit_quiz(module=module, user=bob, answers=answers, submit_token=uuid.uuid4(), now=NOW)
